@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { chooseDevice, chooseDtype, expectedSpeed, type DeviceCapabilities } from './device-choice';
+
+const gpu: DeviceCapabilities = { webgpu: true, shaderF16: true, fallbackAdapter: false };
+const gpuNoF16: DeviceCapabilities = { webgpu: true, shaderF16: false, fallbackAdapter: false };
+const swiftshader: DeviceCapabilities = { webgpu: true, shaderF16: false, fallbackAdapter: true };
+const none: DeviceCapabilities = { webgpu: false, shaderF16: false, fallbackAdapter: false };
+const all = { fp32: 1.4e9, fp16: 7e8, q8: 4e8, q4: 3e8, q4f16: 2.5e8 };
+const noQ8 = { fp32: 1.4e9, fp16: 7e8, q4: 3e8, q4f16: 2.5e8 };
+
+describe('chooseDevice', () => {
+  it('uses WebGPU when a hardware adapter exists', () => {
+    expect(chooseDevice('auto', gpu).value).toBe('webgpu');
+  });
+  it('falls back to WASM without an adapter and says why', () => {
+    expect(chooseDevice('auto', none)).toEqual({ value: 'wasm', reason: 'this browser has no WebGPU adapter' });
+  });
+  it('prefers WASM over a software adapter, but honours a forced WebGPU', () => {
+    expect(chooseDevice('auto', swiftshader).value).toBe('wasm');
+    expect(chooseDevice('webgpu', swiftshader).value).toBe('webgpu');
+  });
+  it('refuses forced WebGPU when there is none', () => {
+    expect(() => chooseDevice('webgpu', none)).toThrow('webgpu_unavailable');
+  });
+});
+
+describe('chooseDtype', () => {
+  it('WebGPU with shader-f16 → q4f16', () => {
+    expect(chooseDtype('webgpu', 'auto', all, gpu).value).toBe('q4f16');
+  });
+  it('WebGPU without shader-f16 → q4', () => {
+    expect(chooseDtype('webgpu', 'auto', all, gpuNoF16).value).toBe('q4');
+  });
+  it('WASM → q8 when the repo ships it', () => {
+    expect(chooseDtype('wasm', 'auto', all, none).value).toBe('q8');
+  });
+  it('WASM without q8 → fp32 for a small model, q4 for a large one', () => {
+    expect(chooseDtype('wasm', 'auto', noQ8, none).value).toBe('fp32');
+    expect(chooseDtype('wasm', 'auto', { ...noQ8, fp32: 4.7e9 }, none).value).toBe('q4');
+  });
+  it('the user override wins but must exist', () => {
+    expect(chooseDtype('wasm', 'q4', all, none)).toEqual({ value: 'q4', reason: 'you chose it' });
+    expect(() => chooseDtype('wasm', 'q8', noQ8, none)).toThrow('dtype_unavailable');
+  });
+  it('never picks fp16 on a GPU without shader-f16', () => {
+    expect(() => chooseDtype('webgpu', 'fp16', all, gpuNoF16)).toThrow('fp16_unsupported');
+    expect(() => chooseDtype('webgpu', 'auto', { fp16: 1 }, gpuNoF16)).toThrow('dtype_unavailable');
+  });
+});
+
+describe('expectedSpeed', () => {
+  it('scales the measured WASM rates with model size', () => {
+    expect(expectedSpeed('wasm', 'q8', 350)).toBe('~20 tok/s on 2 CPU threads');
+    expect(expectedSpeed('wasm', 'q8', 1200)).toBe('~5.8 tok/s on 2 CPU threads');
+    expect(expectedSpeed('wasm', 'q4', 350)).toBe('~2.7 tok/s on 2 CPU threads');
+  });
+});

@@ -1,0 +1,80 @@
+export type Device = 'webgpu' | 'wasm';
+export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
+export const DTYPES: readonly Dtype[] = ['q4f16', 'q4', 'q8', 'fp16', 'fp32'];
+
+export interface DeviceCapabilities {
+  webgpu: boolean;
+  shaderF16: boolean;
+  /** True for software adapters such as SwiftShader: WebGPU works but is slower than WASM. */
+  fallbackAdapter: boolean;
+}
+
+export interface Choice<T> {
+  value: T;
+  reason: string;
+}
+
+export function chooseDevice(requested: Device | 'auto', caps: DeviceCapabilities): Choice<Device> {
+  if (requested === 'wasm') return { value: 'wasm', reason: 'you chose WASM (CPU)' };
+  if (requested === 'webgpu') {
+    if (!caps.webgpu) throw new Error('webgpu_unavailable');
+    return { value: 'webgpu', reason: 'you chose WebGPU' };
+  }
+  if (caps.webgpu && !caps.fallbackAdapter)
+    return { value: 'webgpu', reason: 'a WebGPU adapter is available' };
+  if (caps.webgpu)
+    return { value: 'wasm', reason: 'only a software WebGPU adapter exists, and WASM is faster on it' };
+  return { value: 'wasm', reason: 'this browser has no WebGPU adapter' };
+}
+
+/** Largest fp32 download we pick automatically on WASM: beyond it the 4 GiB WASM heap gets tight. */
+const WASM_FP32_LIMIT = 1.6e9;
+
+/**
+ * Picks the dtype among the files the repo really has (`sizes` maps dtype → download bytes).
+ * WASM: ONNX Runtime Web has no fast 4-bit kernel there, so int8 (`q8`) first, then fp32 while it
+ * fits, and 4-bit only as a last resort. WebGPU: 4-bit weights, with fp16 math when supported.
+ */
+export function chooseDtype(
+  device: Device,
+  requested: Dtype | 'auto',
+  sizes: Partial<Record<Dtype, number>>,
+  caps: DeviceCapabilities,
+): Choice<Dtype> {
+  const has = (d: Dtype) => sizes[d] !== undefined;
+  const usable = (d: Dtype) => has(d) && !(device === 'webgpu' && d === 'fp16' && !caps.shaderF16);
+  if (requested !== 'auto') {
+    if (!has(requested)) throw new Error('dtype_unavailable');
+    if (!usable(requested)) throw new Error('fp16_unsupported');
+    return { value: requested, reason: 'you chose it' };
+  }
+  if (device === 'webgpu') {
+    if (caps.shaderF16 && usable('q4f16'))
+      return { value: 'q4f16', reason: 'WebGPU with shader-f16: 4-bit weights, fp16 math' };
+    if (usable('q4'))
+      return {
+        value: 'q4',
+        reason: caps.shaderF16 ? 'the repo has no q4f16 file' : 'the GPU lacks shader-f16, so q4 (fp32 math)',
+      };
+  } else {
+    if (usable('q8')) return { value: 'q8', reason: 'int8 is the fastest kernel ONNX Runtime has on WASM' };
+    if (usable('fp32') && sizes.fp32! <= WASM_FP32_LIMIT)
+      return { value: 'fp32', reason: 'no q8 file; fp32 is far faster than 4-bit on WASM' };
+    if (usable('q4')) return { value: 'q4', reason: 'no q8 file and fp32 is too large for WASM memory' };
+  }
+  const fallback = DTYPES.find(usable);
+  if (!fallback) throw new Error('dtype_unavailable');
+  return { value: fallback, reason: 'the only suitable file in this repo' };
+}
+
+/** Rough decode speed relative to what we measured for a 350M model on 2 WASM threads. */
+const WASM_TOKS_350M: Record<Dtype, number> = { q8: 20, fp32: 25, q4: 2.7, q4f16: 2.5, fp16: 4 };
+
+export function expectedSpeed(device: Device, dtype: Dtype, paramsMillions: number): string {
+  if (device === 'webgpu') {
+    if (dtype === 'fp32') return 'slowest on GPU, largest download';
+    return dtype.startsWith('q4') ? 'fastest on a real GPU' : 'fast on a real GPU';
+  }
+  const toks = (WASM_TOKS_350M[dtype] * 350) / Math.max(paramsMillions, 1);
+  return `~${toks < 10 ? toks.toFixed(1) : Math.round(toks)} tok/s on 2 CPU threads`;
+}

@@ -1,0 +1,22 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+import { hubFixturesPlugin } from './scripts/vite/hub-fixtures';
+import { ortVersion, ortWasmPlugin } from './scripts/vite/ort-wasm';
+
+// Cross-origin isolation lets ONNX Runtime use SharedArrayBuffer, i.e. more than one WASM thread.
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  plugins: [react(), ortWasmPlugin(), hubFixturesPlugin()],
+  define: {
+    __ORT_VERSION__: JSON.stringify(ortVersion()),
+  },
+  server: { headers: isolationHeaders },
+  preview: { headers: isolationHeaders },
+  worker: { format: 'es' },
+  optimizeDeps: { exclude: ['onnxruntime-web', '@huggingface/transformers'] },
+  build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
+});
