@@ -1,0 +1,83 @@
+import { AutoConfig, ModelRegistry } from '@huggingface/transformers';
+import type { Dtype } from '../lib/device-choice';
+import { EngineError } from './errors';
+import type { RepoInfo, RepoRef } from './protocol';
+
+const SUFFIX: Record<Dtype, string> = {
+  fp32: '',
+  fp16: '_fp16',
+  q8: '_quantized',
+  q4: '_q4',
+  q4f16: '_q4f16',
+};
+
+type ExternalData = boolean | number | Record<string, boolean | number> | undefined;
+
+/** How many `.onnx_data` shards Transformers.js will fetch for `onnx/{file}`, as it decides it. */
+function dataShards(setting: ExternalData, file: string, base: string): number {
+  const v = typeof setting === 'object' ? (setting[file] ?? setting[base]) : setting;
+  if (v === true) return 1;
+  return typeof v === 'number' ? v : 0;
+}
+
+async function fileSize(ref: RepoRef, file: string): Promise<number | undefined> {
+  const meta = await ModelRegistry.get_file_metadata(ref.repo, file, { revision: ref.revision });
+  return meta.exists ? (meta.size ?? 0) : undefined;
+}
+
+/**
+ * Reads a repo's config and probes which dtype files exist and how large each download is, so the
+ * UI can show real sizes (and the engine pick among real files) for catalog and custom repos alike.
+ */
+export async function inspectRepo(ref: RepoRef): Promise<RepoInfo> {
+  let config: Record<string, unknown>;
+  try {
+    config = (await AutoConfig.from_pretrained(ref.repo, { revision: ref.revision })) as unknown as Record<
+      string,
+      unknown
+    >;
+  } catch (e) {
+    throw new EngineError('model_not_found', String(e));
+  }
+  const modelType = String(config.model_type ?? 'unknown');
+  const kind = modelType === 'lfm2_vl' ? 'vision' : 'text';
+  const base = kind === 'vision' ? 'decoder_model_merged' : 'model';
+  const tjs = (config['transformers.js_config'] ?? {}) as { use_external_data_format?: ExternalData };
+
+  const sizes: Partial<Record<Dtype, number>> = {};
+  await Promise.all(
+    (Object.keys(SUFFIX) as Dtype[]).map(async (dtype) => {
+      const file = `${base}${SUFFIX[dtype]}.onnx`;
+      const graph = await fileSize(ref, `onnx/${file}`);
+      if (graph === undefined) return;
+      const shards = dataShards(tjs.use_external_data_format, file, base);
+      let total = graph;
+      for (let i = 0; i < shards; i++) {
+        total += (await fileSize(ref, `onnx/${file}_data${i === 0 ? '' : `_${i}`}`)) ?? 0;
+      }
+      sizes[dtype] = total;
+    }),
+  );
+  const tokenizerConfig = await fetchJson(ref, 'tokenizer_config.json');
+  return {
+    repo: ref.repo,
+    modelType,
+    kind,
+    sizes,
+    hasChatTemplate: Boolean(tokenizerConfig?.chat_template),
+  };
+}
+
+async function fetchJson(ref: RepoRef, file: string): Promise<Record<string, unknown> | null> {
+  const url = `${ref.host.replace(/\/?$/, '/')}${ref.repo}/resolve/${ref.revision ?? 'main'}/${file}`;
+  try {
+    const res = await fetch(url);
+    return res.ok ? ((await res.json()) as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function dtypeFileSuffix(dtype: Dtype): string {
+  return SUFFIX[dtype];
+}

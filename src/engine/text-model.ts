@@ -1,0 +1,191 @@
+import {
+  AutoModelForCausalLM,
+  AutoTokenizer,
+  InterruptableStoppingCriteria,
+  Tensor,
+  TextStreamer,
+  type PreTrainedModel,
+  type PreTrainedTokenizer,
+  type ProgressInfo,
+} from '@huggingface/transformers';
+import type { Device, Dtype } from '../lib/device-choice';
+import type { GenerationParams } from '../lib/generation-params';
+import { reusablePrefix } from '../lib/prefix-cache';
+import { EngineError } from './errors';
+import { buildLogitsProcessors, generationConfig } from './logits-processors';
+import type { ChatModelHandle } from './model-handle';
+import type { GenerateResult, PromptRequest, RenderedPrompt, RepoRef } from './protocol';
+
+/** Transformers.js' cache object; typed loosely because its class is not exported in the typings. */
+interface KvCache {
+  dispose(): Promise<void>;
+}
+
+interface GenerateOutput {
+  sequences: Tensor;
+  past_key_values: KvCache;
+}
+
+export class TextModel implements ChatModelHandle {
+  readonly kind = 'text' as const;
+  private cache: { ids: bigint[]; kv: KvCache } | null = null;
+  private readonly stopper = new InterruptableStoppingCriteria();
+  private busy = false;
+
+  private constructor(
+    private readonly tokenizer: PreTrainedTokenizer,
+    private readonly model: PreTrainedModel,
+    private readonly chatTemplate: string | undefined,
+  ) {}
+
+  static async load(
+    ref: RepoRef,
+    device: Device,
+    dtype: Dtype,
+    onProgress: (p: ProgressInfo) => void,
+  ): Promise<TextModel> {
+    const opts = { revision: ref.revision, progress_callback: onProgress };
+    const tokenizer = await AutoTokenizer.from_pretrained(ref.repo, opts);
+    const model = await AutoModelForCausalLM.from_pretrained(ref.repo, { ...opts, device, dtype });
+    // Transformers.js reads the template only from tokenizer_config.json; newer repos ship it as
+    // chat_template.jinja instead, so fall back to that file rather than inventing a template.
+    const template = hasTemplate(tokenizer) ? undefined : await fetchTemplateFile(ref);
+    return new TextModel(tokenizer, model, template);
+  }
+
+  get specialTokens(): string[] {
+    return this.tokenizer.all_special_tokens;
+  }
+
+  get eosToken(): string {
+    return this.tokenizer.eos_token;
+  }
+
+  /** The exact prompt string the model receives, rendered by the model's own chat template. */
+  render(req: PromptRequest): RenderedPrompt {
+    const { text, ids } = this.renderIds(req);
+    return { text, tokenCount: ids.length };
+  }
+
+  private renderIds(req: PromptRequest): { text: string; ids: bigint[] } {
+    let text: string;
+    try {
+      text = this.tokenizer.apply_chat_template(req.messages as never, {
+        tools: (req.tools ?? null) as never,
+        add_generation_prompt: true,
+        tokenize: false,
+        ...(this.chatTemplate ? { chat_template: this.chatTemplate } : {}),
+      }) as string;
+    } catch (e) {
+      throw new EngineError('template_error', String(e));
+    }
+    // The prefill is the user's own words for the start of the reply: plain text after the
+    // template's generation prompt, never special tokens assembled here.
+    text += req.prefill ?? '';
+    const encoded = this.tokenizer(text, { add_special_tokens: false }) as { input_ids: Tensor };
+    const ids = Array.from(encoded.input_ids.data as BigInt64Array);
+    return { text, ids };
+  }
+
+  async generate(
+    req: PromptRequest,
+    params: GenerationParams,
+    onText: (text: string) => void,
+  ): Promise<GenerateResult> {
+    if (this.busy) throw new EngineError('busy');
+    this.busy = true;
+    try {
+      return await this.runGeneration(req, params, onText);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async runGeneration(
+    req: PromptRequest,
+    params: GenerationParams,
+    onText: (text: string) => void,
+  ): Promise<GenerateResult> {
+    const { ids } = this.renderIds(req);
+    const cachedTokens = reusablePrefix(this.cache?.ids ?? null, ids);
+    const previous = this.cache;
+    this.cache = null;
+    if (previous && cachedTokens === 0) await previous.kv.dispose();
+
+    const start = performance.now();
+    let firstTokenAt = 0;
+    let outputTokens = 0;
+    const streamer = new TextStreamer(this.tokenizer, {
+      skip_prompt: true,
+      skip_special_tokens: false,
+      callback_function: (t: string) => {
+        if (t) onText(t);
+      },
+      token_callback_function: () => {
+        outputTokens++;
+        if (!firstTokenAt) firstTokenAt = performance.now();
+      },
+    });
+    this.stopper.reset();
+    const out = (await this.model.generate({
+      input_ids: new Tensor('int64', BigInt64Array.from(ids), [1, ids.length]),
+      attention_mask: new Tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]),
+      ...(cachedTokens > 0 ? { past_key_values: previous!.kv } : {}),
+      ...generationConfig(params),
+      logits_processor: buildLogitsProcessors(params),
+      stopping_criteria: this.stopper,
+      streamer,
+      return_dict_in_generate: true,
+    } as never)) as unknown as GenerateOutput;
+    const end = performance.now();
+
+    const sequence = Array.from(out.sequences.data as BigInt64Array);
+    // The last sampled token was never fed back, so the cache covers all but the last id.
+    this.cache = { ids: sequence.slice(0, -1), kv: out.past_key_values };
+    const generated = sequence.slice(ids.length);
+    const eosId = this.tokenizer.eos_token_id;
+    const endedOnEos = generated.length > 0 && Number(generated.at(-1)) === eosId;
+    const text = this.tokenizer.decode(endedOnEos ? generated.slice(0, -1) : generated, {
+      skip_special_tokens: false,
+    });
+    const ttftMs = (firstTokenAt || end) - start;
+    const decodeMs = end - (firstTokenAt || end);
+    return {
+      text,
+      finishReason: this.stopper.interrupted ? 'stopped' : endedOnEos ? 'eos' : 'length',
+      stats: {
+        promptTokens: ids.length,
+        cachedTokens,
+        outputTokens,
+        ttftMs,
+        prefillTokPerSec: ((ids.length - cachedTokens) / ttftMs) * 1000,
+        decodeTokPerSec: outputTokens > 1 && decodeMs > 0 ? ((outputTokens - 1) / decodeMs) * 1000 : 0,
+        totalMs: end - start,
+      },
+    };
+  }
+
+  stop(): void {
+    this.stopper.interrupt();
+  }
+
+  async dispose(): Promise<void> {
+    await this.cache?.kv.dispose();
+    this.cache = null;
+    await this.model.dispose();
+  }
+}
+
+function hasTemplate(tokenizer: PreTrainedTokenizer): boolean {
+  return Boolean((tokenizer as unknown as { chat_template?: unknown }).chat_template);
+}
+
+async function fetchTemplateFile(ref: RepoRef): Promise<string | undefined> {
+  const url = `${ref.host.replace(/\/?$/, '/')}${ref.repo}/resolve/${ref.revision ?? 'main'}/chat_template.jinja`;
+  try {
+    const res = await fetch(url);
+    return res.ok ? await res.text() : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,142 @@
+/// <reference lib="webworker" />
+import { chooseDevice, chooseDtype } from '../lib/device-choice';
+import { detectCapabilities } from './capabilities';
+import { classifyError, EngineError } from './errors';
+import { deleteCachedRepo } from './model-cache';
+import type { ChatModelHandle } from './model-handle';
+import { createProgressTracker } from './progress';
+import {
+  isControlMessage,
+  type Capabilities,
+  type ControlMessage,
+  type EngineRequest,
+  type LoadOptions,
+  type LoadResult,
+  type RequestMap,
+  type WorkerEvent,
+} from './protocol';
+import { inspectRepo } from './repo-inspect';
+import { configureRuntime } from './runtime';
+import { TextModel } from './text-model';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+let loaded: (ChatModelHandle & { readonly specialTokens: string[]; readonly eosToken: string }) | null = null;
+let capabilities: Promise<Capabilities> | null = null;
+
+const post = (e: WorkerEvent) => self.postMessage(e);
+const getCapabilities = () => (capabilities ??= detectCapabilities());
+
+type Handlers = {
+  [K in keyof RequestMap]: (
+    params: RequestMap[K]['params'],
+    id: number,
+  ) => Promise<RequestMap[K]['result']>;
+};
+
+const handlers: Handlers = {
+  capabilities: () => getCapabilities(),
+  inspect: async (ref) => {
+    configureRuntime({ host: ref.host, threads: 1 });
+    return inspectRepo(ref);
+  },
+  load: (opts, id) => load(opts, id),
+  render: async (req) => requireModel().render(req),
+  generate: async (req, id) =>
+    requireModel().generate(req, req.params, (text) => post({ type: 'token', id, text })),
+  unload: async () => {
+    await loaded?.dispose();
+    loaded = null;
+    return null;
+  },
+};
+
+function requireModel() {
+  if (!loaded) throw new EngineError('not_loaded');
+  return loaded;
+}
+
+async function load(opts: LoadOptions, id: number): Promise<LoadResult> {
+  const start = performance.now();
+  await loaded?.dispose();
+  loaded = null;
+  configureRuntime({ host: opts.host, threads: opts.threads });
+  const caps = await getCapabilities();
+  const info = await inspectRepo(opts);
+  if (info.kind !== 'text')
+    throw new EngineError('unknown', info.modelType, 'Vision models are not supported yet: pick a text model.');
+  const device = pick(() => chooseDevice(opts.device, caps));
+  const dtype = pick(() => chooseDtype(device.value, opts.dtype, info.sizes, caps));
+
+  const attempt = async () => {
+    const tracker = createProgressTracker((progress) => post({ type: 'progress', id, progress }));
+    return TextModel.load(opts, device.value, dtype.value, (e) => {
+      tracker.onEvent(e);
+    });
+  };
+  let model: TextModel;
+  try {
+    model = await attempt();
+  } catch (e) {
+    const err = classifyError(e);
+    if (err.code !== 'corrupt_file') throw err;
+    // A truncated or corrupt file may be our cached copy: drop it and fetch once more.
+    await deleteCachedRepo(opts.repo);
+    try {
+      model = await attempt();
+    } catch (again) {
+      throw classifyError(again);
+    }
+  }
+  loaded = model;
+  return {
+    repo: opts.repo,
+    device: device.value,
+    dtype: dtype.value,
+    deviceReason: device.reason,
+    dtypeReason: dtype.reason,
+    loadMs: performance.now() - start,
+    threads: opts.threads,
+    specialTokens: model.specialTokens,
+    eosToken: model.eosToken,
+  };
+}
+
+/** Turns the pure choosers' error codes into user-facing engine errors. */
+function pick<T>(choose: () => T): T {
+  try {
+    return choose();
+  } catch (e) {
+    const code = (e as Error).message;
+    if (code === 'webgpu_unavailable' || code === 'dtype_unavailable' || code === 'fp16_unsupported')
+      throw new EngineError(code);
+    throw e;
+  }
+}
+
+async function handle(msg: EngineRequest | ControlMessage): Promise<void> {
+  if (isControlMessage(msg)) {
+    loaded?.stop();
+    return;
+  }
+  try {
+    const handler = handlers[msg.type] as (p: unknown, id: number) => Promise<unknown>;
+    const value = await handler(msg.params, msg.id);
+    post({ type: 'result', id: msg.id, value });
+  } catch (e) {
+    const error = classifyError(e);
+    post({ type: 'error', id: msg.id, error: error.toInfo() });
+    if (error.code === 'device_lost' || error.code === 'out_of_memory') {
+      // The session may be unusable now; drop it so the UI offers a clean reload.
+      loaded = null;
+      post({ type: 'fatal', error: error.toInfo() });
+    }
+  }
+}
+
+// ONNX Runtime starts its wasm threads from this same bundle (named `em-pthread…`); installing our
+// handler there would replace theirs and hang session creation.
+if (!self.name?.startsWith('em-pthread')) {
+  self.onmessage = (e: MessageEvent<EngineRequest | ControlMessage>) => void handle(e.data);
+  post({ type: 'ready' });
+}
