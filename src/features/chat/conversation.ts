@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import type { EngineErrorInfo } from '../../engine/errors';
+import type { ChatTurn, GenerationStats } from '../../engine/protocol';
+
+export type MessageStatus = 'done' | 'streaming' | 'stopped' | 'error' | 'interrupted';
+
+export interface ChatMessage {
+  id: string;
+  role: 'user' | 'assistant';
+  /** Raw text as the template gets it; assistant text keeps the model's special tokens. */
+  content: string;
+  status: MessageStatus;
+  /** The start of the reply the user wrote; the model continued from it. */
+  prefill?: string;
+  stats?: GenerationStats;
+  error?: EngineErrorInfo;
+  model?: { repo: string; device: string; dtype: string };
+  createdAt: number;
+}
+
+export interface ExampleTurn {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+export interface Conversation {
+  id: string;
+  title: string;
+  systemPrompt: string;
+  /** Few-shot turns placed before the conversation in every prompt. */
+  examples: ExampleTurn[];
+  messages: ChatMessage[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export const newId = () => crypto.randomUUID();
+
+export function createConversation(systemPrompt = ''): Conversation {
+  const now = Date.now();
+  return { id: newId(), title: 'New chat', systemPrompt, examples: [], messages: [], createdAt: now, updatedAt: now };
+}
+
+/** The turns the chat template renders: system, few-shot examples, then the conversation. */
+export function toTurns(conv: Conversation, messages: ChatMessage[] = conv.messages): ChatTurn[] {
+  const turns: ChatTurn[] = [];
+  if (conv.systemPrompt.trim()) turns.push({ role: 'system', content: conv.systemPrompt });
+  for (const ex of conv.examples) if (ex.content.trim()) turns.push({ role: ex.role, content: ex.content });
+  for (const m of messages) {
+    if (m.role === 'assistant' && m.status === 'error' && !m.content) continue;
+    turns.push({ role: m.role, content: m.content });
+  }
+  return turns;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The chat bubble's text: special tokens are kept in `content` for parsing but never shown. */
+export function displayText(content: string, specialTokens: readonly string[]): string {
+  const tokens = specialTokens.filter(Boolean);
+  if (tokens.length === 0) return content;
+  return content.replace(new RegExp(tokens.map(escapeRe).join('|'), 'g'), '');
+}
+
+export function titleFrom(text: string): string {
+  const line = text.trim().split('\n')[0];
+  return line.length > 48 ? `${line.slice(0, 47)}…` : line || 'New chat';
+}
+
+// ---- export / import -------------------------------------------------------------------------
+
+const EXPORT_FORMAT = 'lfm2-playground.conversation';
+
+const statsSchema = z.object({
+  promptTokens: z.number(),
+  cachedTokens: z.number(),
+  outputTokens: z.number(),
+  ttftMs: z.number(),
+  prefillTokPerSec: z.number(),
+  decodeTokPerSec: z.number(),
+  totalMs: z.number(),
+});
+
+const messageSchema = z.object({
+  id: z.string().optional(),
+  role: z.enum(['user', 'assistant']),
+  content: z.string(),
+  status: z.enum(['done', 'streaming', 'stopped', 'error', 'interrupted']).optional(),
+  prefill: z.string().optional(),
+  stats: statsSchema.optional(),
+  model: z.object({ repo: z.string(), device: z.string(), dtype: z.string() }).optional(),
+  createdAt: z.number().optional(),
+});
+
+const exportSchema = z.object({
+  format: z.literal(EXPORT_FORMAT),
+  version: z.literal(1),
+  conversation: z.object({
+    title: z.string(),
+    systemPrompt: z.string().default(''),
+    examples: z.array(z.object({ role: z.enum(['user', 'assistant']), content: z.string() })).default([]),
+    messages: z.array(messageSchema),
+    createdAt: z.number().optional(),
+  }),
+});
+
+export function exportConversation(conv: Conversation): string {
+  const { id: _id, ...rest } = conv;
+  return JSON.stringify({ format: EXPORT_FORMAT, version: 1, conversation: rest }, null, 2);
+}
+
+export type ImportResult = { ok: true; conversation: Conversation } | { ok: false; error: string };
+
+/** Parses an exported file into a new conversation (new ids), or says precisely what is wrong. */
+export function importConversation(json: string): ImportResult {
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch (e) {
+    return { ok: false, error: `Not valid JSON: ${(e as Error).message}` };
+  }
+  const parsed = exportSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return {
+      ok: false,
+      error: `Not an LFM2 Playground conversation: ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    };
+  }
+  const c = parsed.data.conversation;
+  const now = Date.now();
+  return {
+    ok: true,
+    conversation: {
+      id: newId(),
+      title: c.title,
+      systemPrompt: c.systemPrompt,
+      examples: c.examples,
+      createdAt: c.createdAt ?? now,
+      updatedAt: now,
+      messages: c.messages.map((m) => ({
+        ...m,
+        id: newId(),
+        status: m.status === 'streaming' ? 'interrupted' : (m.status ?? 'done'),
+        createdAt: m.createdAt ?? now,
+      })),
+    },
+  };
+}

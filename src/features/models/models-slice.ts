@@ -1,0 +1,143 @@
+import type { StateCreator } from 'zustand';
+import type { EngineClient } from '../../engine/client';
+import type { EngineErrorInfo } from '../../engine/errors';
+import type { Capabilities, LoadProgress, LoadResult, RepoInfo } from '../../engine/protocol';
+import type { AppState } from '../../store/app-state';
+import { toErrorInfo } from '../../store/errors';
+import { CATALOG, guessFamily, type CatalogEntry } from './catalog';
+
+export interface DownloadState extends LoadProgress {
+  bytesPerSec: number;
+}
+
+export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
+
+export interface ModelsSlice {
+  models: {
+    catalog: CatalogEntry[];
+    selectedRepo: string;
+    capabilities: Capabilities | null;
+    repoInfo: RepoInfo | null;
+    inspecting: boolean;
+    inspectError: EngineErrorInfo | null;
+    status: LoadStatus;
+    download: DownloadState | null;
+    loaded: LoadResult | null;
+    error: EngineErrorInfo | null;
+    /** Set when the loaded model became unusable (GPU lost, worker crash): offer a reload. */
+    fatal: EngineErrorInfo | null;
+  };
+  addFixtures(entries: CatalogEntry[]): void;
+  selectModel(repo: string): void;
+  detectCapabilities(): Promise<void>;
+  inspectSelected(): Promise<void>;
+  loadSelected(): Promise<void>;
+  cancelLoad(): void;
+  unloadModel(): Promise<void>;
+  markFatal(error: EngineErrorInfo): void;
+}
+
+export function entryFor(state: AppState, repo = state.models.selectedRepo): CatalogEntry {
+  return (
+    state.models.catalog.find((e) => e.repo === repo) ?? {
+      repo,
+      label: repo,
+      family: guessFamily(repo),
+      purpose: 'Custom repository',
+      paramsMillions: 0,
+      approxSizes: {},
+    }
+  );
+}
+
+export const hostFor = (state: AppState, repo?: string) => entryFor(state, repo).host ?? state.settings.host;
+
+export const createModelsSlice =
+  (engineClient: EngineClient): StateCreator<AppState, [], [], ModelsSlice> =>
+  (set, get) => {
+  const patch = (p: Partial<ModelsSlice['models']>) => set((s) => ({ models: { ...s.models, ...p } }));
+  const engine = () => engineClient;
+  let inspectToken = 0;
+
+  return {
+    models: {
+      catalog: CATALOG,
+      selectedRepo: CATALOG[0].repo,
+      capabilities: null,
+      repoInfo: null,
+      inspecting: false,
+      inspectError: null,
+      status: 'idle',
+      download: null,
+      loaded: null,
+      error: null,
+      fatal: null,
+    },
+    addFixtures: (entries) =>
+      set((s) => ({
+        models: {
+          ...s.models,
+          catalog: [...s.models.catalog.filter((e) => !e.fixture), ...entries],
+        },
+      })),
+    selectModel: (repo) => {
+      patch({ selectedRepo: repo, repoInfo: null, inspectError: null, error: null });
+      get().applyPreset(entryFor(get(), repo).family);
+      void get().inspectSelected();
+    },
+    detectCapabilities: async () => {
+      try {
+        patch({ capabilities: await engine().request('capabilities', {}) });
+      } catch {
+        patch({ capabilities: null });
+      }
+    },
+    inspectSelected: async () => {
+      const repo = get().models.selectedRepo;
+      const token = ++inspectToken;
+      patch({ inspecting: true, inspectError: null });
+      try {
+        const info = await engine().request('inspect', { repo, host: hostFor(get()) });
+        if (token === inspectToken) patch({ repoInfo: info, inspecting: false });
+      } catch (e) {
+        if (token === inspectToken) patch({ repoInfo: null, inspecting: false, inspectError: toErrorInfo(e) });
+      }
+    },
+    loadSelected: async () => {
+      const s = get();
+      const repo = s.models.selectedRepo;
+      patch({ status: 'loading', error: null, fatal: null, loaded: null, download: null });
+      let last = { at: performance.now(), loaded: 0 };
+      try {
+        const result = await engine().request(
+          'load',
+          { repo, host: hostFor(s), device: s.settings.device, dtype: s.settings.dtype, threads: s.settings.threads },
+          {
+            onProgress: (p) => {
+              const now = performance.now();
+              const prev = get().models.download?.bytesPerSec ?? 0;
+              const dt = (now - last.at) / 1000;
+              const rate = dt > 0.2 ? (p.loaded - last.loaded) / dt : prev;
+              if (dt > 0.2) last = { at: now, loaded: p.loaded };
+              patch({ download: { ...p, bytesPerSec: Math.max(0, rate) } });
+            },
+          },
+        );
+        patch({ status: 'ready', loaded: result });
+      } catch (e) {
+        patch({ status: 'error', error: toErrorInfo(e) });
+      }
+    },
+    cancelLoad: () => {
+      // Downloads cannot be aborted inside Transformers.js, so the worker is replaced; completed
+      // files stay cached.
+      engine().restart('cancelled');
+      patch({ status: 'idle', download: null, loaded: null });
+    },
+    unloadModel: async () => {
+      await engine().request('unload', {}).catch(() => null);
+      patch({ status: 'idle', loaded: null, download: null });
+    },
+    markFatal: (error) => patch({ fatal: error, status: 'error', loaded: null, error }),
+  };
+};

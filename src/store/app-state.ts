@@ -1,0 +1,5 @@
+import type { ChatSlice } from '../features/chat/chat-slice';
+import type { ModelsSlice } from '../features/models/models-slice';
+import type { SettingsSlice } from '../features/settings/settings-slice';
+
+export type AppState = ChatSlice & ModelsSlice & SettingsSlice;

@@ -1,0 +1,109 @@
+import 'fake-indexeddb/auto';
+import { createStore as createIdb } from 'idb-keyval';
+import { describe, expect, it } from 'vitest';
+import { EngineClient, type WorkerLike } from '../engine/client';
+import type { ControlMessage, EngineRequest, WorkerEvent } from '../engine/protocol';
+import { createAppStore } from './create-store';
+import { attachPersistence } from './persistence';
+
+/** A scripted worker: answers load/generate like the real one, token by token. */
+class ScriptedWorker implements WorkerLike {
+  onmessage: ((e: MessageEvent<WorkerEvent>) => void) | null = null;
+  onerror: ((e: ErrorEvent) => void) | null = null;
+  requests: EngineRequest[] = [];
+  holdGeneration = false;
+  private emit(e: WorkerEvent) {
+    queueMicrotask(() => this.onmessage?.({ data: e } as MessageEvent<WorkerEvent>));
+  }
+  postMessage(m: EngineRequest | ControlMessage) {
+    if (m.type === 'stop') return;
+    this.requests.push(m);
+    if (m.type === 'load')
+      this.emit({ type: 'result', id: m.id, value: { repo: m.params.repo, device: 'wasm', dtype: 'q8', specialTokens: ['<|im_end|>'], eosToken: '<|im_end|>' } });
+    if (m.type === 'generate') {
+      for (const t of ['Hel', 'lo', '!']) this.emit({ type: 'token', id: m.id, text: t });
+      if (!this.holdGeneration)
+        this.emit({ type: 'result', id: m.id, value: { text: 'Hello!', finishReason: 'eos', stats: { outputTokens: 3 } } });
+    }
+  }
+  terminate() {}
+}
+
+function setup() {
+  const worker = new ScriptedWorker();
+  const store = createAppStore(new EngineClient(() => worker));
+  return { worker, store };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe('chat flow through the store', () => {
+  it('refuses to send without a loaded model and says what to do', async () => {
+    const { store } = setup();
+    await store.getState().send('hi');
+    expect(store.getState().chat.notice).toMatch(/Load a model first/);
+    const conv = store.getState().chat.conversations[store.getState().chat.activeId];
+    expect(conv.messages).toHaveLength(0);
+  });
+
+  it('streams a reply, then stores the final text and stats; regenerate replaces it', async () => {
+    const { store, worker } = setup();
+    await store.getState().loadSelected();
+    store.getState().setSystemPrompt('Be brief.');
+    await store.getState().send('hi');
+    let conv = store.getState().chat.conversations[store.getState().chat.activeId];
+    expect(conv.title).toBe('hi');
+    expect(conv.messages.map((m) => [m.role, m.content, m.status])).toEqual([
+      ['user', 'hi', 'done'],
+      ['assistant', 'Hello!', 'done'],
+    ]);
+    const gen = worker.requests.find((r) => r.type === 'generate')!;
+    expect(gen.type === 'generate' && gen.params.messages).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'hi' },
+    ]);
+    await store.getState().regenerate();
+    conv = store.getState().chat.conversations[store.getState().chat.activeId];
+    expect(conv.messages).toHaveLength(2);
+  });
+
+  it('edit and resend drops what followed the edited message', async () => {
+    const { store } = setup();
+    await store.getState().loadSelected();
+    await store.getState().send('first');
+    await store.getState().send('second');
+    const conv = store.getState().chat.conversations[store.getState().chat.activeId];
+    await store.getState().editAndResend(conv.messages[0].id, 'edited');
+    const after = store.getState().chat.conversations[conv.id];
+    expect(after.messages.map((m) => m.content)).toEqual(['edited', 'Hello!']);
+  });
+
+  it('passes the assistant prefill and keeps it in the reply', async () => {
+    const { store, worker } = setup();
+    await store.getState().loadSelected();
+    await store.getState().send('json please', '{"name": ');
+    const gen = worker.requests.find((r) => r.type === 'generate')!;
+    expect(gen.type === 'generate' && gen.params.prefill).toBe('{"name": ');
+    const conv = store.getState().chat.conversations[store.getState().chat.activeId];
+    expect(conv.messages[1].content).toBe('{"name": Hello!');
+  });
+
+  it('a reload mid-generation keeps what was shown, marked interrupted', async () => {
+    const db = createIdb('test-db-' + Math.random(), 'state');
+    const a = setup();
+    const persisted = await attachPersistence(a.store, db);
+    await a.store.getState().loadSelected();
+    a.worker.holdGeneration = true;
+    void a.store.getState().send('tell me');
+    await tick();
+    await tick();
+    await persisted.flushed();
+    const b = setup();
+    await attachPersistence(b.store, db);
+    const conv = b.store.getState().chat.conversations[b.store.getState().chat.activeId];
+    expect(conv.messages.map((m) => [m.content, m.status])).toEqual([
+      ['tell me', 'done'],
+      ['Hello!', 'interrupted'],
+    ]);
+  });
+});
