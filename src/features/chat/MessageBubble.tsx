@@ -1,0 +1,92 @@
+import { memo, useState } from 'react';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Markdown } from '../../components/Markdown';
+import { formatMs, formatRate } from '../../lib/format';
+import { useApp } from '../../store';
+import { displayText, type ChatMessage } from './conversation';
+
+const STATUS_LABEL: Partial<Record<ChatMessage['status'], string>> = {
+  stopped: 'Stopped',
+  interrupted: 'Interrupted by a reload',
+};
+
+interface Props {
+  message: ChatMessage;
+  isLast: boolean;
+  specialTokens: readonly string[];
+}
+
+export const MessageBubble = memo(function MessageBubble({ message, isLast, specialTokens }: Props) {
+  const generating = useApp((s) => s.chat.generating !== null);
+  const { regenerate, editAndResend } = useApp((s) => s);
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState(message.content);
+  const [copied, setCopied] = useState(false);
+  const text = displayText(message.content, specialTokens);
+
+  const copy = async () => {
+    await navigator.clipboard?.writeText(text).catch(() => undefined);
+    setCopied(true);
+    setTimeout(() => setCopied(false), 1200);
+  };
+
+  return (
+    <article className={`message message-${message.role}`} data-status={message.status} aria-label={`${message.role} message`}>
+      <header>
+        <span className="role">{message.role === 'user' ? 'You' : 'Assistant'}</span>
+        {STATUS_LABEL[message.status] && <span className="chip">{STATUS_LABEL[message.status]}</span>}
+      </header>
+      {editing ? (
+        <div className="edit">
+          <textarea aria-label="Edit message" value={draft} onChange={(e) => setDraft(e.target.value)} rows={3} />
+          <div className="row">
+            <button
+              type="button"
+              className="primary"
+              onClick={() => {
+                setEditing(false);
+                void editAndResend(message.id, draft);
+              }}
+            >
+              Save and resend
+            </button>
+            <button type="button" onClick={() => setEditing(false)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : message.role === 'user' ? (
+        <p className="user-text">{text}</p>
+      ) : (
+        <div className="assistant-text" data-testid="assistant-text">
+          {text ? <Markdown text={text} /> : message.status === 'streaming' ? <span className="cursor">▍</span> : null}
+        </div>
+      )}
+      {message.error && <ErrorNotice error={message.error} />}
+      {message.stats && (
+        <p className="stats" data-testid="reply-stats">
+          TTFT {formatMs(message.stats.ttftMs)} · prefill {formatRate(message.stats.prefillTokPerSec, 'tok')} · decode{' '}
+          {formatRate(message.stats.decodeTokPerSec, 'tok')} · {message.stats.promptTokens} in
+          {message.stats.cachedTokens > 0 ? ` (${message.stats.cachedTokens} cached)` : ''} · {message.stats.outputTokens} out
+        </p>
+      )}
+      {!editing && (
+        <footer className="message-actions">
+          <button type="button" className="link" onClick={() => void copy()}>
+            {copied ? 'Copied' : 'Copy'}
+          </button>
+          {message.role === 'user' && !generating && (
+            <button type="button" className="link" onClick={() => { setDraft(message.content); setEditing(true); }}>
+              Edit
+            </button>
+          )}
+          {message.role === 'assistant' && isLast && !generating && (
+            <button type="button" className="link" onClick={() => void regenerate()}>
+              Regenerate
+            </button>
+          )}
+        </footer>
+      )}
+    </article>
+  );
+});

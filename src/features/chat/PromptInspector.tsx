@@ -1,0 +1,54 @@
+import { useEffect, useState } from 'react';
+import { useApp, engine } from '../../store';
+import { toErrorInfo } from '../../store/errors';
+import { toTurns } from './conversation';
+
+/**
+ * Shows the exact string the model will receive for the next turn, rendered by the model's own
+ * chat template in the worker (the same code path generation uses), with its token count.
+ */
+export function PromptInspector({ draft }: { draft: string }) {
+  const conv = useApp((s) => s.chat.conversations[s.chat.activeId]);
+  const loaded = useApp((s) => s.models.loaded);
+  const generating = useApp((s) => s.chat.generating !== null);
+  const [prompt, setPrompt] = useState<{ text: string; tokenCount: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!loaded || generating) return;
+    let live = true;
+    const turns = toTurns(conv);
+    if (draft.trim()) turns.push({ role: 'user', content: draft });
+    const timer = setTimeout(() => {
+      engine
+        .request('render', { messages: turns })
+        .then((p) => live && (setPrompt(p), setError(null)))
+        .catch((e) => live && setError(toErrorInfo(e).message));
+    }, 150);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [conv, draft, loaded, generating]);
+
+  return (
+    <section className="panel inspector" aria-labelledby="inspector-heading">
+      <h2 id="inspector-heading">Prompt inspector</h2>
+      {!loaded ? (
+        <p className="hint">Load a model to see the prompt exactly as its chat template renders it.</p>
+      ) : error ? (
+        <p className="field-error">{error}</p>
+      ) : prompt ? (
+        <>
+          <p className="hint">
+            Next prompt · <strong data-testid="prompt-token-count">{prompt.tokenCount}</strong> tokens
+            {draft.trim() ? ' (includes your unsent message)' : ''}
+          </p>
+          <pre className="prompt" data-testid="prompt-text">{prompt.text}</pre>
+        </>
+      ) : (
+        <p className="hint">Rendering…</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,174 @@
+import { useState } from 'react';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { DTYPES, expectedSpeed, type Device, type Dtype } from '../../lib/device-choice';
+import { formatBytes, formatMs } from '../../lib/format';
+import { useApp } from '../../store';
+import { REPO_ID_PATTERN } from './catalog';
+import { DownloadProgress } from './DownloadProgress';
+import { entryFor } from './models-slice';
+
+export function ModelPanel() {
+  const catalog = useApp((s) => s.models.catalog);
+  const selectedRepo = useApp((s) => s.models.selectedRepo);
+  const entry = useApp((s) => entryFor(s));
+  const status = useApp((s) => s.models.status);
+  const repoInfo = useApp((s) => s.models.repoInfo);
+  const inspecting = useApp((s) => s.models.inspecting);
+  const inspectError = useApp((s) => s.models.inspectError);
+  const error = useApp((s) => s.models.error);
+  const fatal = useApp((s) => s.models.fatal);
+  const loaded = useApp((s) => s.models.loaded);
+  const caps = useApp((s) => s.models.capabilities);
+  const device = useApp((s) => s.settings.device);
+  const dtype = useApp((s) => s.settings.dtype);
+  const { selectModel, setDevice, setDtype, loadSelected, cancelLoad, unloadModel } = useApp((s) => s);
+  const [custom, setCustom] = useState('');
+  const [customError, setCustomError] = useState<string | null>(null);
+
+  const inCatalog = catalog.some((e) => e.repo === selectedRepo);
+  const sizes = repoInfo?.sizes ?? entry.approxSizes;
+  const approx = !repoInfo;
+  const speedDevice: Device = device === 'auto' ? (caps?.webgpu && !caps.fallbackAdapter ? 'webgpu' : 'wasm') : device;
+
+  const useCustom = () => {
+    const repo = custom.trim();
+    if (!REPO_ID_PATTERN.test(repo)) {
+      setCustomError('A repo id looks like "organisation/model-name".');
+      return;
+    }
+    setCustomError(null);
+    selectModel(repo);
+  };
+
+  return (
+    <section className="panel" aria-labelledby="models-heading">
+      <h2 id="models-heading">Model</h2>
+      <label className="field">
+        <span>Model</span>
+        <select aria-label="Model" value={inCatalog ? selectedRepo : ''} onChange={(e) => selectModel(e.target.value)} disabled={status === 'loading'}>
+          {!inCatalog && <option value="">{selectedRepo}</option>}
+          <optgroup label="LFM2 models">
+            {catalog.filter((e) => !e.fixture).map((e) => (
+              <option key={e.repo} value={e.repo}>
+                {e.label}
+              </option>
+            ))}
+          </optgroup>
+          {catalog.some((e) => e.fixture) && (
+            <optgroup label="Test fixtures (local)">
+              {catalog.filter((e) => e.fixture).map((e) => (
+                <option key={e.repo} value={e.repo}>
+                  {e.label}
+                </option>
+              ))}
+            </optgroup>
+          )}
+        </select>
+      </label>
+      <p className="hint">{entry.purpose} · <code>{entry.repo}</code></p>
+      <div className="row">
+        <input
+          aria-label="Custom repo id"
+          placeholder="or any repo id with ONNX files"
+          value={custom}
+          onChange={(e) => setCustom(e.target.value)}
+          onKeyDown={(e) => e.key === 'Enter' && useCustom()}
+        />
+        <button type="button" onClick={useCustom} disabled={status === 'loading'}>
+          Use
+        </button>
+      </div>
+      {customError && <p className="field-error">{customError}</p>}
+      {inspectError && <ErrorNotice error={inspectError} />}
+
+      <div className="row">
+        <label className="field">
+          <span>Device</span>
+          <select aria-label="Device" value={device} onChange={(e) => setDevice(e.target.value as Device | 'auto')}>
+            <option value="auto">Auto</option>
+            <option value="webgpu" disabled={caps !== null && !caps.webgpu}>
+              WebGPU{caps && !caps.webgpu ? ' (unavailable)' : ''}
+            </option>
+            <option value="wasm">WASM (CPU)</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>Precision</span>
+          <select aria-label="Precision" value={dtype} onChange={(e) => setDtype(e.target.value as Dtype | 'auto')}>
+            <option value="auto">Auto</option>
+            {DTYPES.map((d) => (
+              <option key={d} value={d} disabled={repoInfo !== null && sizes[d] === undefined}>
+                {d} — {sizes[d] !== undefined ? `${approx ? '≈' : ''}${formatBytes(sizes[d])}` : 'not in repo'}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <table className="dtype-table" aria-label="Download size and expected speed">
+        <tbody>
+          {DTYPES.filter((d) => sizes[d] !== undefined).map((d) => (
+            <tr key={d}>
+              <th>{d}</th>
+              <td>{`${approx ? '≈' : ''}${formatBytes(sizes[d])}`}</td>
+              <td>{expectedSpeed(speedDevice, d, entry.paramsMillions || 350)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {inspecting && <p className="hint">Checking which files the repo has…</p>}
+
+      <div className="row">
+        {status === 'loading' ? (
+          <button type="button" onClick={cancelLoad}>
+            Cancel
+          </button>
+        ) : (
+          <button type="button" className="primary" onClick={() => void loadSelected()}>
+            {loaded?.repo === selectedRepo ? 'Reload' : 'Load'}
+          </button>
+        )}
+        {loaded && status === 'ready' && (
+          <button type="button" onClick={() => void unloadModel()}>
+            Unload
+          </button>
+        )}
+      </div>
+      {status === 'loading' && <DownloadProgress />}
+      {fatal ? (
+        <ErrorNotice
+          error={fatal}
+          action={
+            <button type="button" onClick={() => void loadSelected()}>
+              Reload model
+            </button>
+          }
+        />
+      ) : (
+        error && <ErrorNotice error={error} />
+      )}
+      {loaded && status === 'ready' && (
+        <div className="loaded" aria-label="Loaded model" data-testid="loaded-model">
+          <p>
+            <strong>Ready:</strong> {loaded.repo}
+          </p>
+          <p>
+            <span className="chip" data-testid="loaded-device">{loaded.device}</span> because {loaded.deviceReason}
+          </p>
+          <p>
+            <span className="chip" data-testid="loaded-dtype">{loaded.dtype}</span> because {loaded.dtypeReason}
+          </p>
+          <p className="hint">
+            Loaded in {formatMs(loaded.loadMs)}
+            {loaded.device === 'wasm' ? ` · ${loaded.threads} thread${loaded.threads > 1 ? 's' : ''}` : ''}
+          </p>
+        </div>
+      )}
+      {caps && (
+        <p className="hint" data-testid="capabilities">
+          WebGPU: {caps.webgpu ? `${caps.adapterName}${caps.shaderF16 ? ', shader-f16' : ''}${caps.fallbackAdapter ? ' (software)' : ''}` : 'not available'} ·{' '}
+          {caps.crossOriginIsolated ? 'multi-threaded WASM' : 'single-threaded WASM (page not cross-origin isolated)'}
+        </p>
+      )}
+    </section>
+  );
+}
