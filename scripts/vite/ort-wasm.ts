@@ -1,4 +1,4 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Plugin } from 'vite';
@@ -15,11 +15,13 @@ export const ORT_FILES = [
 
 function ortDistDir(): string {
   const require = createRequire(import.meta.url);
-  // Resolve through transformers so a nested copy (if npm ever stops hoisting) is still the right one.
-  const transformersPkg = require.resolve('@huggingface/transformers/package.json');
-  const fromTransformers = createRequire(transformersPkg);
-  const ortPkg = fromTransformers.resolve('onnxruntime-web/package.json');
-  return join(dirname(ortPkg), 'dist');
+  // Start from transformers' own folder so a nested copy of onnxruntime-web (if npm ever stops
+  // hoisting it) is still the one that matches; Node's lookup walks up to the hoisted one.
+  const transformersEntry = require.resolve('@huggingface/transformers');
+  const ortEntry = createRequire(transformersEntry).resolve('onnxruntime-web');
+  let dir = dirname(ortEntry);
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return join(dir, 'dist');
 }
 
 export function ortVersion(): string {

@@ -20,7 +20,7 @@ export function App() {
     void loadFixtureEntries(new URL(import.meta.env.BASE_URL, location.origin).href).then((entries) => {
       appStore.getState().addFixtures(entries);
     });
-    void s.inspectSelected();
+    // No request to a model host until the user picks or loads a model.
   }, []);
 
   return (

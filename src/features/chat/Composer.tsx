@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { useApp } from '../../store';
+import { appStore, useApp } from '../../store';
 
 export function Composer({ draft, setDraft }: { draft: string; setDraft: (s: string) => void }) {
   const generating = useApp((s) => s.chat.generating !== null);
   const ready = useApp((s) => s.models.status === 'ready');
-  const { send, stop } = useApp((s) => s);
+  const { send, stop } = appStore.getState();
   const [prefillOn, setPrefillOn] = useState(false);
   const [prefill, setPrefill] = useState('');
 

@@ -1,12 +1,12 @@
 import { useRef, useState } from 'react';
-import { useApp } from '../../store';
+import { appStore, useApp } from '../../store';
 import { exportConversation } from './conversation';
 
 export function ConversationList() {
   const order = useApp((s) => s.chat.order);
   const conversations = useApp((s) => s.chat.conversations);
   const activeId = useApp((s) => s.chat.activeId);
-  const { newConversation, selectConversation, deleteConversation, importConversationJson } = useApp((s) => s);
+  const { newConversation, selectConversation, deleteConversation, importConversationJson } = appStore.getState();
   const fileRef = useRef<HTMLInputElement>(null);
   const [importError, setImportError] = useState<string | null>(null);
 

@@ -2,7 +2,7 @@ import { memo, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Markdown } from '../../components/Markdown';
 import { formatMs, formatRate } from '../../lib/format';
-import { useApp } from '../../store';
+import { appStore, useApp } from '../../store';
 import { displayText, type ChatMessage } from './conversation';
 
 const STATUS_LABEL: Partial<Record<ChatMessage['status'], string>> = {
@@ -18,7 +18,7 @@ interface Props {
 
 export const MessageBubble = memo(function MessageBubble({ message, isLast, specialTokens }: Props) {
   const generating = useApp((s) => s.chat.generating !== null);
-  const { regenerate, editAndResend } = useApp((s) => s);
+  const { regenerate, editAndResend } = appStore.getState();
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(message.content);
   const [copied, setCopied] = useState(false);

@@ -1,9 +1,9 @@
-import { useApp } from '../../store';
+import { appStore, useApp } from '../../store';
 import type { ExampleTurn } from './conversation';
 
 export function SystemPromptEditor() {
   const conv = useApp((s) => s.chat.conversations[s.chat.activeId]);
-  const { setSystemPrompt, setExamples } = useApp((s) => s);
+  const { setSystemPrompt, setExamples } = appStore.getState();
   const update = (i: number, patch: Partial<ExampleTurn>) =>
     setExamples(conv.examples.map((e, j) => (j === i ? { ...e, ...patch } : e)));
 

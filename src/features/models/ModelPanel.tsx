@@ -1,8 +1,8 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { DTYPES, expectedSpeed, type Device, type Dtype } from '../../lib/device-choice';
 import { formatBytes, formatMs } from '../../lib/format';
-import { useApp } from '../../store';
+import { appStore, useApp } from '../../store';
 import { REPO_ID_PATTERN } from './catalog';
 import { DownloadProgress } from './DownloadProgress';
 import { entryFor } from './models-slice';
@@ -10,7 +10,6 @@ import { entryFor } from './models-slice';
 export function ModelPanel() {
   const catalog = useApp((s) => s.models.catalog);
   const selectedRepo = useApp((s) => s.models.selectedRepo);
-  const entry = useApp((s) => entryFor(s));
   const status = useApp((s) => s.models.status);
   const repoInfo = useApp((s) => s.models.repoInfo);
   const inspecting = useApp((s) => s.models.inspecting);
@@ -21,13 +20,17 @@ export function ModelPanel() {
   const caps = useApp((s) => s.models.capabilities);
   const device = useApp((s) => s.settings.device);
   const dtype = useApp((s) => s.settings.dtype);
-  const { selectModel, setDevice, setDtype, loadSelected, cancelLoad, unloadModel } = useApp((s) => s);
+  const { selectModel, setDevice, setDtype, loadSelected, cancelLoad, unloadModel } = appStore.getState();
+  const entry = useMemo(() => entryFor({ models: { catalog, selectedRepo } }), [catalog, selectedRepo]);
   const [custom, setCustom] = useState('');
   const [customError, setCustomError] = useState<string | null>(null);
 
   const inCatalog = catalog.some((e) => e.repo === selectedRepo);
   const sizes = repoInfo?.sizes ?? entry.approxSizes;
   const approx = !repoInfo;
+  // Custom repos: estimate the parameter count from the fp32 (4 B/param) or q8 (~1 B/param) size.
+  const paramsMillions =
+    entry.paramsMillions || (sizes.fp32 ? sizes.fp32 / 4e6 : sizes.q8 ? sizes.q8 / 1.1e6 : 350);
   const speedDevice: Device = device === 'auto' ? (caps?.webgpu && !caps.fallbackAdapter ? 'webgpu' : 'wasm') : device;
 
   const useCustom = () => {
@@ -110,7 +113,7 @@ export function ModelPanel() {
             <tr key={d}>
               <th>{d}</th>
               <td>{`${approx ? '≈' : ''}${formatBytes(sizes[d])}`}</td>
-              <td>{expectedSpeed(speedDevice, d, entry.paramsMillions || 350)}</td>
+              <td>{entry.fixture ? 'tiny test model' : expectedSpeed(speedDevice, d, paramsMillions)}</td>
             </tr>
           ))}
         </tbody>

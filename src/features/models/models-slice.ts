@@ -37,7 +37,9 @@ export interface ModelsSlice {
   markFatal(error: EngineErrorInfo): void;
 }
 
-export function entryFor(state: AppState, repo = state.models.selectedRepo): CatalogEntry {
+type CatalogView = { models: Pick<ModelsSlice['models'], 'catalog' | 'selectedRepo'> };
+
+export function entryFor(state: CatalogView, repo = state.models.selectedRepo): CatalogEntry {
   return (
     state.models.catalog.find((e) => e.repo === repo) ?? {
       repo,

@@ -1,12 +1,12 @@
 import { useState } from 'react';
-import { useApp } from '../../store';
+import { appStore, useApp } from '../../store';
 import { DEFAULT_HOST } from './settings-slice';
 
 export function EngineSettings() {
   const host = useApp((s) => s.settings.host);
   const threads = useApp((s) => s.settings.threads);
   const caps = useApp((s) => s.models.capabilities);
-  const { setHost, setThreads } = useApp((s) => s);
+  const { setHost, setThreads } = appStore.getState();
   const [draft, setDraft] = useState(host);
   const [error, setError] = useState<string | null>(null);
 

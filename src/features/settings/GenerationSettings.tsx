@@ -1,5 +1,5 @@
 import { PARAM_LIMITS, PRESETS, type GenerationParams, type ModelFamily } from '../../lib/generation-params';
-import { useApp } from '../../store';
+import { appStore, useApp } from '../../store';
 
 const FIELDS: { key: keyof typeof PARAM_LIMITS; label: string; hint: string }[] = [
   { key: 'temperature', label: 'Temperature', hint: 'randomness; 0 = greedy' },
@@ -20,7 +20,7 @@ const PRESET_LABEL: Record<ModelFamily, string> = {
 export function GenerationSettings() {
   const params = useApp((s) => s.settings.params);
   const family = useApp((s) => s.settings.presetFamily);
-  const { setParams, applyPreset } = useApp((s) => s);
+  const { setParams, applyPreset } = appStore.getState();
   const isPreset = JSON.stringify(PRESETS[family]) === JSON.stringify(params);
 
   return (

@@ -1,0 +1,31 @@
+import { expect, pickModel, test, TRUNCATED } from './fixtures';
+
+test('an unknown repo gives a clear error, and loading it is refused with the same reason', async ({ page }) => {
+  await page.goto('/');
+  await page.getByText('Engine settings').click();
+  await page.getByLabel('Model host').fill(`${new URL(page.url()).origin}/hub/`);
+  await page.getByLabel('Model host').press('Enter');
+  await page.getByLabel('Custom repo id').fill('test-org/does-not-exist');
+  await page.getByRole('button', { name: 'Use' }).click();
+  await expect(page.getByRole('alert').first()).toContainText('not found');
+  await page.getByRole('button', { name: 'Load', exact: true }).click();
+  await expect(page.locator('[data-code="model_not_found"]').last()).toContainText('Check the repo id');
+});
+
+test('a malformed repo id is caught before any request', async ({ page }) => {
+  await page.goto('/');
+  await page.getByLabel('Custom repo id').fill('not a repo');
+  await page.getByRole('button', { name: 'Use' }).click();
+  await expect(page.getByText('A repo id looks like')).toBeVisible();
+});
+
+test('a truncated model file is detected and explained', async ({ page }) => {
+  await page.goto('/');
+  await pickModel(page, TRUNCATED);
+  await page.getByRole('combobox', { name: 'Device' }).selectOption('wasm');
+  await page.getByRole('button', { name: 'Load', exact: true }).click();
+  const err = page.locator('[data-code="corrupt_file"]');
+  await expect(err).toBeVisible({ timeout: 60_000 });
+  await expect(err).toContainText('truncated or corrupt');
+  await expect(page.getByTestId('loaded-model')).toHaveCount(0);
+});
