@@ -12,6 +12,7 @@ import type { Device, Dtype } from '../lib/device-choice';
 import type { GenerationParams } from '../lib/generation-params';
 import { reusablePrefix } from '../lib/prefix-cache';
 import { EngineError } from './errors';
+import { yieldToEventLoop } from './yield';
 import { buildLogitsProcessors, generationConfig } from './logits-processors';
 import type { ChatModelHandle } from './model-handle';
 import type { GenerateResult, PromptRequest, RenderedPrompt, RepoRef } from './protocol';
@@ -50,6 +51,7 @@ export class TextModel implements ChatModelHandle {
     // Transformers.js reads the template only from tokenizer_config.json; newer repos ship it as
     // chat_template.jinja instead, so fall back to that file rather than inventing a template.
     const template = hasTemplate(tokenizer) ? undefined : await fetchTemplateFile(ref);
+    yieldBeforeEachStep(model);
     return new TextModel(tokenizer, model, template);
   }
 
@@ -174,6 +176,18 @@ export class TextModel implements ChatModelHandle {
     this.cache = null;
     await this.model.dispose();
   }
+}
+
+/**
+ * ONNX Runtime's WASM `run` can finish without ever giving the worker's event loop a turn, so a
+ * Stop message would wait for the whole reply. Yielding once per forward pass lets it through.
+ */
+function yieldBeforeEachStep(model: PreTrainedModel): void {
+  const forward = model.forward.bind(model);
+  model.forward = async (inputs: object) => {
+    await yieldToEventLoop();
+    return forward(inputs);
+  };
 }
 
 function hasTemplate(tokenizer: PreTrainedTokenizer): boolean {

@@ -42,8 +42,22 @@ const handlers: Handlers = {
   },
   load: (opts, id) => load(opts, id),
   render: async (req) => requireModel().render(req),
-  generate: async (req, id) =>
-    requireModel().generate(req, req.params, (text) => post({ type: 'token', id, text })),
+  generate: async (req, id) => {
+    // Coalesce tokens into at most ~60 messages a second: one message per token at hundreds of
+    // tokens a second floods the main thread with renders.
+    let buffered = '';
+    let lastPost = 0;
+    const result = await requireModel().generate(req, req.params, (text) => {
+      buffered += text;
+      const now = performance.now();
+      if (now - lastPost < 16) return;
+      post({ type: 'token', id, text: buffered });
+      buffered = '';
+      lastPost = now;
+    });
+    if (buffered) post({ type: 'token', id, text: buffered });
+    return result;
+  },
   unload: async () => {
     await loaded?.dispose();
     loaded = null;

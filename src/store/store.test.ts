@@ -35,7 +35,6 @@ function setup() {
   return { worker, store };
 }
 
-const tick = () => new Promise((r) => setTimeout(r, 0));
 
 describe('chat flow through the store', () => {
   it('refuses to send without a loaded model and says what to do', async () => {
@@ -95,8 +94,7 @@ describe('chat flow through the store', () => {
     await a.store.getState().loadSelected();
     a.worker.holdGeneration = true;
     void a.store.getState().send('tell me');
-    await tick();
-    await tick();
+    await new Promise((r) => setTimeout(r, 120)); // streamed text is flushed every 50 ms
     await persisted.flushed();
     const b = setup();
     await attachPersistence(b.store, db);

@@ -77,12 +77,28 @@ export const createChatSlice =
       };
       updateConv(convId, (c) => ({ ...c, messages: [...c.messages, msg] }));
       patchChat({ generating: { conversationId: convId, messageId: msg.id }, notice: null });
+      // Streamed text reaches the store (and so the screen and IndexedDB) at most every 50 ms:
+      // re-rendering markdown per token would saturate the main thread on fast models.
+      let pending = '';
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      const flush = () => {
+        timer = null;
+        const text = pending;
+        pending = '';
+        if (text) updateMsg(convId, msg.id, (m) => ({ ...m, content: m.content + text }));
+      };
       try {
         const result = await engine.request(
           'generate',
           { messages: turns, prefill: prefill || undefined, params: s.settings.params },
-          { onToken: (t) => updateMsg(convId, msg.id, (m) => ({ ...m, content: m.content + t })) },
+          {
+            onToken: (t) => {
+              pending += t;
+              timer ??= setTimeout(flush, 50);
+            },
+          },
         );
+        if (timer) clearTimeout(timer);
         updateMsg(convId, msg.id, (m) => ({
           ...m,
           content: (prefill ?? '') + result.text,
@@ -90,6 +106,8 @@ export const createChatSlice =
           stats: result.stats,
         }));
       } catch (e) {
+        if (timer) clearTimeout(timer);
+        flush();
         updateMsg(convId, msg.id, (m) => ({ ...m, status: 'error', error: toErrorInfo(e) }));
       } finally {
         patchChat({ generating: null });
