@@ -5,7 +5,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist', 'node_modules', 'fixtures/models', 'bench-out', 'test-results', 'playwright-report'],
+    ignores: [
+      'dist',
+      'node_modules',
+      'fixtures/models',
+      'bench-out',
+      'test-results',
+      'playwright-report',
+    ],
   },
   {
     files: ['**/*.{ts,tsx}'],
@@ -14,7 +21,10 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   {

@@ -5,7 +5,9 @@ import { defineConfig } from '@playwright/test';
  * Chromium from the system (Debian's `chromium`) when present, else Playwright's own browser on
  * machines that can download it. CHROMIUM_PATH overrides both.
  */
-const systemChromium = ['/usr/bin/chromium', '/usr/lib/chromium/chromium'].find((p) => existsSync(p));
+const systemChromium = ['/usr/bin/chromium', '/usr/lib/chromium/chromium'].find((p) =>
+  existsSync(p),
+);
 const executablePath = process.env.CHROMIUM_PATH ?? systemChromium;
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 

@@ -1,7 +1,9 @@
 import { renderWithTemplate } from './expected-prompt';
 import { expect, GREETING, lastAssistant, loadModel, SCRIPTED, send, test } from './fixtures';
 
-test('loads the scripted model in the worker on WASM, streams a reply with stats', async ({ page }) => {
+test('loads the scripted model in the worker on WASM, streams a reply with stats', async ({
+  page,
+}) => {
   await loadModel(page, SCRIPTED, { device: 'wasm' });
   await expect(page.getByTestId('loaded-device')).toHaveText('wasm');
   await expect(page.getByTestId('loaded-dtype')).toHaveText('q8');
@@ -30,7 +32,9 @@ test('the prompt inspector shows exactly what the chat template renders', async 
   const shown = page.getByTestId('prompt-text');
   // Byte for byte (toHaveText would normalise whitespace).
   await expect.poll(() => shown.textContent()).toBe(expected);
-  expect(expected.startsWith('<|startoftext|><|im_start|>system\nYou are terse.<|im_end|>')).toBe(true);
+  expect(expected.startsWith('<|startoftext|><|im_start|>system\nYou are terse.<|im_end|>')).toBe(
+    true,
+  );
   await expect(page.getByTestId('prompt-token-count')).toHaveText(/^\d+$/);
 });
 
@@ -45,7 +49,9 @@ test('stop ends generation mid-reply and keeps the partial text', async ({ page 
   const stoppedText = (await lastAssistant(page).textContent()) ?? '';
   expect(stoppedText.length).toBeGreaterThan(0);
   // The scripted story is over 600 tokens; stopping early leaves far fewer.
-  const outTokens = Number((await page.getByTestId('reply-stats').last().textContent())?.match(/(\d+) out/)?.[1]);
+  const outTokens = Number(
+    (await page.getByTestId('reply-stats').last().textContent())?.match(/(\d+) out/)?.[1],
+  );
   expect(outTokens).toBeGreaterThan(0);
   expect(outTokens).toBeLessThan(600);
   // The main thread stayed responsive during generation, and the app can chat on afterwards.
@@ -89,5 +95,7 @@ test('the main thread stays responsive while the model generates', async ({ page
   expect(busy).toBeLessThan(1000);
   // Still streaming: the reply grew while we interacted with the page.
   const before = (await lastAssistant(page).textContent())?.length ?? 0;
-  await expect.poll(async () => (await lastAssistant(page).textContent())?.length ?? 0).toBeGreaterThan(before);
+  await expect
+    .poll(async () => (await lastAssistant(page).textContent())?.length ?? 0)
+    .toBeGreaterThan(before);
 });

@@ -1,6 +1,8 @@
 import { expect, pickModel, test, TRUNCATED } from './fixtures';
 
-test('an unknown repo gives a clear error, and loading it is refused with the same reason', async ({ page }) => {
+test('an unknown repo gives a clear error, and loading it is refused with the same reason', async ({
+  page,
+}) => {
   await page.goto('/');
   await page.getByText('Engine settings').click();
   await page.getByLabel('Model host').fill(`${new URL(page.url()).origin}/hub/`);
@@ -9,7 +11,9 @@ test('an unknown repo gives a clear error, and loading it is refused with the sa
   await page.getByRole('button', { name: 'Use' }).click();
   await expect(page.getByRole('alert').first()).toContainText('not found');
   await page.getByRole('button', { name: 'Load', exact: true }).click();
-  await expect(page.locator('[data-code="model_not_found"]').last()).toContainText('Check the repo id');
+  await expect(page.locator('[data-code="model_not_found"]').last()).toContainText(
+    'Check the repo id',
+  );
 });
 
 test('a malformed repo id is caught before any request', async ({ page }) => {

@@ -38,7 +38,10 @@ export function ortWasmPlugin(): Plugin {
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
         const name = req.url?.split('?')[0].replace(/^\/ort\//, '');
-        if (!req.url?.startsWith('/ort/') || !ORT_FILES.includes(name as (typeof ORT_FILES)[number])) {
+        if (
+          !req.url?.startsWith('/ort/') ||
+          !ORT_FILES.includes(name as (typeof ORT_FILES)[number])
+        ) {
           next();
           return;
         }
@@ -51,7 +54,11 @@ export function ortWasmPlugin(): Plugin {
     },
     generateBundle() {
       for (const file of ORT_FILES) {
-        this.emitFile({ type: 'asset', fileName: `ort/${file}`, source: readFileSync(join(dir, file)) });
+        this.emitFile({
+          type: 'asset',
+          fileName: `ort/${file}`,
+          source: readFileSync(join(dir, file)),
+        });
       }
     },
   };

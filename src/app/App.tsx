@@ -17,9 +17,11 @@ export function App() {
   useEffect(() => {
     const s = appStore.getState();
     void s.detectCapabilities();
-    void loadFixtureEntries(new URL(import.meta.env.BASE_URL, location.origin).href).then((entries) => {
-      appStore.getState().addFixtures(entries);
-    });
+    void loadFixtureEntries(new URL(import.meta.env.BASE_URL, location.origin).href).then(
+      (entries) => {
+        appStore.getState().addFixtures(entries);
+      },
+    );
     // No request to a model host until the user picks or loads a model.
   }, []);
 

@@ -1,6 +1,12 @@
 import type { EngineErrorInfo } from '../engine/errors';
 
-export function ErrorNotice({ error, action }: { error: EngineErrorInfo; action?: React.ReactNode }) {
+export function ErrorNotice({
+  error,
+  action,
+}: {
+  error: EngineErrorInfo;
+  action?: React.ReactNode;
+}) {
   return (
     <div className="notice notice-error" role="alert" data-code={error.code}>
       <p>{error.message}</p>

@@ -4,7 +4,12 @@ declare const __ORT_VERSION__: string;
 
 interface GpuAdapterLike {
   features: { has(name: string): boolean };
-  info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
+  info?: {
+    vendor?: string;
+    architecture?: string;
+    description?: string;
+    isFallbackAdapter?: boolean;
+  };
   isFallbackAdapter?: boolean;
 }
 interface GpuLike {
@@ -25,7 +30,13 @@ export async function detectCapabilities(): Promise<Capabilities> {
     adapter = null;
   }
   if (!adapter) {
-    return { ...base, webgpu: false, shaderF16: false, fallbackAdapter: false, adapterName: 'none' };
+    return {
+      ...base,
+      webgpu: false,
+      shaderF16: false,
+      fallbackAdapter: false,
+      adapterName: 'none',
+    };
   }
   const info = adapter.info ?? {};
   const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ');

@@ -64,7 +64,11 @@ describe('EngineClient', () => {
     const { client, workers } = setup();
     const p = client.request('load', {} as never);
     const { id } = workers[0].sent[0] as EngineRequest;
-    workers[0].emit({ type: 'error', id, error: { code: 'model_not_found', message: 'Not found', detail: '404' } });
+    workers[0].emit({
+      type: 'error',
+      id,
+      error: { code: 'model_not_found', message: 'Not found', detail: '404' },
+    });
     const err = await p.catch((e) => e);
     expect(err).toBeInstanceOf(EngineError);
     expect(err.code).toBe('model_not_found');

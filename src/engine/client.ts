@@ -28,8 +28,7 @@ interface Pending extends RequestCallbacks {
 }
 
 export type EngineStatusEvent =
-  | { type: 'fatal'; error: EngineErrorInfo }
-  | { type: 'crashed'; error: EngineErrorInfo };
+  { type: 'fatal'; error: EngineErrorInfo } | { type: 'crashed'; error: EngineErrorInfo };
 
 /**
  * Typed promise API over the inference worker. A crash or a restart rejects every pending call,

@@ -3,10 +3,16 @@ import { classifyError, EngineError } from './errors';
 
 describe('classifyError', () => {
   it.each([
-    ['Could not locate file: "https://x/test-org/nope/resolve/main/config.json".', 'model_not_found'],
+    [
+      'Could not locate file: "https://x/test-org/nope/resolve/main/config.json".',
+      'model_not_found',
+    ],
     ['Error: failed to allocate a buffer of size 123', 'out_of_memory'],
     ['RangeError: Array buffer allocation failed', 'out_of_memory'],
-    ["Can't create a session. ERROR_CODE: 7, ERROR_MESSAGE: Failed to load model because protobuf parsing failed.", 'corrupt_file'],
+    [
+      "Can't create a session. ERROR_CODE: 7, ERROR_MESSAGE: Failed to load model because protobuf parsing failed.",
+      'corrupt_file',
+    ],
     ['TypeError: Failed to fetch', 'network'],
     ['QuotaExceededError: The quota has been exceeded.', 'quota_exceeded'],
     ['The device (webgpu) does not support fp16.', 'fp16_unsupported'],

@@ -78,13 +78,25 @@ export function userMessage(code: EngineErrorCode): string {
 }
 
 const PATTERNS: [RegExp, EngineErrorCode][] = [
-  [/could not locate file|file not found|404|401|unauthorized|repository not found/i, 'model_not_found'],
+  [
+    /could not locate file|file not found|404|401|unauthorized|repository not found/i,
+    'model_not_found',
+  ],
   [/quota|QuotaExceededError/i, 'quota_exceeded'],
-  [/out of memory|allocation failed|failed to allocate|bad_alloc|memory access out of bounds|RangeError: Array buffer/i, 'out_of_memory'],
+  [
+    /out of memory|allocation failed|failed to allocate|bad_alloc|memory access out of bounds|RangeError: Array buffer/i,
+    'out_of_memory',
+  ],
   [/device (was )?lost|GPUDeviceLost|device is lost/i, 'device_lost'],
   [/does not support fp16/i, 'fp16_unsupported'],
-  [/no available adapters|webgpu is not (available|supported)|navigator\.gpu/i, 'webgpu_unavailable'],
-  [/protobuf parsing failed|invalid (model|protobuf)|corrupt|out of bounds|external data|unexpected end|Deserialize tensor|truncat|mismatch.*size|size.*mismatch|can't load the model|Failed to load model/i, 'corrupt_file'],
+  [
+    /no available adapters|webgpu is not (available|supported)|navigator\.gpu/i,
+    'webgpu_unavailable',
+  ],
+  [
+    /protobuf parsing failed|invalid (model|protobuf)|corrupt|out of bounds|external data|unexpected end|Deserialize tensor|truncat|mismatch.*size|size.*mismatch|can't load the model|Failed to load model/i,
+    'corrupt_file',
+  ],
   [/failed to fetch|network ?error|load failed|ERR_|aborted|terminated/i, 'network'],
 ];
 

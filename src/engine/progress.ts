@@ -16,7 +16,10 @@ export function createProgressTracker(emit: (p: LoadProgress) => void, intervalM
     lastEmit = now;
     const files = Object.values(state.files);
     state.loaded = files.reduce((s, f) => s + f.loaded, 0);
-    state.total = Math.max(announcedTotal, files.reduce((s, f) => s + f.total, 0));
+    state.total = Math.max(
+      announcedTotal,
+      files.reduce((s, f) => s + f.total, 0),
+    );
     emit(structuredClone(state));
   };
 

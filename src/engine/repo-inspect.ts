@@ -32,17 +32,18 @@ async function fileSize(ref: RepoRef, file: string): Promise<number | undefined>
 export async function inspectRepo(ref: RepoRef): Promise<RepoInfo> {
   let config: Record<string, unknown>;
   try {
-    config = (await AutoConfig.from_pretrained(ref.repo, { revision: ref.revision })) as unknown as Record<
-      string,
-      unknown
-    >;
+    config = (await AutoConfig.from_pretrained(ref.repo, {
+      revision: ref.revision,
+    })) as unknown as Record<string, unknown>;
   } catch (e) {
     throw new EngineError('model_not_found', String(e));
   }
   const modelType = String(config.model_type ?? 'unknown');
   const kind = modelType === 'lfm2_vl' ? 'vision' : 'text';
   const base = kind === 'vision' ? 'decoder_model_merged' : 'model';
-  const tjs = (config['transformers.js_config'] ?? {}) as { use_external_data_format?: ExternalData };
+  const tjs = (config['transformers.js_config'] ?? {}) as {
+    use_external_data_format?: ExternalData;
+  };
 
   const sizes: Partial<Record<Dtype, number>> = {};
   await Promise.all(

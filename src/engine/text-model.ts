@@ -161,7 +161,8 @@ export class TextModel implements ChatModelHandle {
         outputTokens,
         ttftMs,
         prefillTokPerSec: ((ids.length - cachedTokens) / ttftMs) * 1000,
-        decodeTokPerSec: outputTokens > 1 && decodeMs > 0 ? ((outputTokens - 1) / decodeMs) * 1000 : 0,
+        decodeTokPerSec:
+          outputTokens > 1 && decodeMs > 0 ? ((outputTokens - 1) / decodeMs) * 1000 : 0,
         totalMs: end - start,
       },
     };

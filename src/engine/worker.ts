@@ -21,7 +21,8 @@ import { TextModel } from './text-model';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-let loaded: (ChatModelHandle & { readonly specialTokens: string[]; readonly eosToken: string }) | null = null;
+let loaded:
+  (ChatModelHandle & { readonly specialTokens: string[]; readonly eosToken: string }) | null = null;
 let capabilities: Promise<Capabilities> | null = null;
 
 const post = (e: WorkerEvent) => self.postMessage(e);
@@ -78,7 +79,11 @@ async function load(opts: LoadOptions, id: number): Promise<LoadResult> {
   const caps = await getCapabilities();
   const info = await inspectRepo(opts);
   if (info.kind !== 'text')
-    throw new EngineError('unknown', info.modelType, 'Vision models are not supported yet: pick a text model.');
+    throw new EngineError(
+      'unknown',
+      info.modelType,
+      'Vision models are not supported yet: pick a text model.',
+    );
   const device = pick(() => chooseDevice(opts.device, caps));
   const dtype = pick(() => chooseDtype(device.value, opts.dtype, info.sizes, caps));
 
@@ -122,7 +127,11 @@ function pick<T>(choose: () => T): T {
     return choose();
   } catch (e) {
     const code = (e as Error).message;
-    if (code === 'webgpu_unavailable' || code === 'dtype_unavailable' || code === 'fp16_unsupported')
+    if (
+      code === 'webgpu_unavailable' ||
+      code === 'dtype_unavailable' ||
+      code === 'fp16_unsupported'
+    )
       throw new EngineError(code);
     throw e;
   }

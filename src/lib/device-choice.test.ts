@@ -13,7 +13,10 @@ describe('chooseDevice', () => {
     expect(chooseDevice('auto', gpu).value).toBe('webgpu');
   });
   it('falls back to WASM without an adapter and says why', () => {
-    expect(chooseDevice('auto', none)).toEqual({ value: 'wasm', reason: 'this browser has no WebGPU adapter' });
+    expect(chooseDevice('auto', none)).toEqual({
+      value: 'wasm',
+      reason: 'this browser has no WebGPU adapter',
+    });
   });
   it('prefers WASM over a software adapter, but honours a forced WebGPU', () => {
     expect(chooseDevice('auto', swiftshader).value).toBe('wasm');

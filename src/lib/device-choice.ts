@@ -23,7 +23,10 @@ export function chooseDevice(requested: Device | 'auto', caps: DeviceCapabilitie
   if (caps.webgpu && !caps.fallbackAdapter)
     return { value: 'webgpu', reason: 'a WebGPU adapter is available' };
   if (caps.webgpu)
-    return { value: 'wasm', reason: 'only a software WebGPU adapter exists, and WASM is faster on it' };
+    return {
+      value: 'wasm',
+      reason: 'only a software WebGPU adapter exists, and WASM is faster on it',
+    };
   return { value: 'wasm', reason: 'this browser has no WebGPU adapter' };
 }
 
@@ -54,13 +57,17 @@ export function chooseDtype(
     if (usable('q4'))
       return {
         value: 'q4',
-        reason: caps.shaderF16 ? 'the repo has no q4f16 file' : 'the GPU lacks shader-f16, so q4 (fp32 math)',
+        reason: caps.shaderF16
+          ? 'the repo has no q4f16 file'
+          : 'the GPU lacks shader-f16, so q4 (fp32 math)',
       };
   } else {
-    if (usable('q8')) return { value: 'q8', reason: 'int8 is the fastest kernel ONNX Runtime has on WASM' };
+    if (usable('q8'))
+      return { value: 'q8', reason: 'int8 is the fastest kernel ONNX Runtime has on WASM' };
     if (usable('fp32') && sizes.fp32! <= WASM_FP32_LIMIT)
       return { value: 'fp32', reason: 'no q8 file; fp32 is far faster than 4-bit on WASM' };
-    if (usable('q4')) return { value: 'q4', reason: 'no q8 file and fp32 is too large for WASM memory' };
+    if (usable('q4'))
+      return { value: 'q4', reason: 'no q8 file and fp32 is too large for WASM memory' };
   }
   const fallback = DTYPES.find(usable);
   if (!fallback) throw new Error('dtype_unavailable');

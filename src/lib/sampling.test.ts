@@ -9,7 +9,9 @@ const kept = (logits: Float32Array) =>
 
 describe('softmax', () => {
   it('recovers the distribution the logits came from and ignores -Infinity', () => {
-    const probs = softmax(Float32Array.from([Math.log(0.5), Math.log(0.25), Math.log(0.25), -Infinity]));
+    const probs = softmax(
+      Float32Array.from([Math.log(0.5), Math.log(0.25), Math.log(0.25), -Infinity]),
+    );
     expect(Array.from(probs).map((p) => +p.toFixed(6))).toEqual([0.5, 0.25, 0.25, 0]);
   });
   it('is stable for huge logits', () => {

@@ -16,18 +16,22 @@ const convKey = (id: string) => `conversation:${id}`;
  * written whenever its object changes (streaming replaces it per token), so a reload at any
  * moment finds what was on screen; unchanged conversations are never rewritten.
  */
-export async function attachPersistence(store: AppStore, db: UseStore = createStore('lfm2-playground', 'state')) {
+export async function attachPersistence(
+  store: AppStore,
+  db: UseStore = createStore('lfm2-playground', 'state'),
+) {
   const [index, settings] = await Promise.all([
     get<Index>('index', db),
     get<SettingsState>('settings', db),
   ]);
   if (settings) store.setState((s) => ({ settings: { ...s.settings, ...settings } }));
   if (index) {
-    const convs = (await Promise.all(index.ids.map((id) => get<Conversation>(convKey(id), db)))).filter(
-      (c): c is Conversation => Boolean(c),
-    );
+    const convs = (
+      await Promise.all(index.ids.map((id) => get<Conversation>(convKey(id), db)))
+    ).filter((c): c is Conversation => Boolean(c));
     store.getState().hydrateChat(convs, index.activeId);
-    if (index.selectedRepo) store.setState((s) => ({ models: { ...s.models, selectedRepo: index.selectedRepo } }));
+    if (index.selectedRepo)
+      store.setState((s) => ({ models: { ...s.models, selectedRepo: index.selectedRepo } }));
   }
 
   let queue = Promise.resolve();
@@ -35,7 +39,11 @@ export async function attachPersistence(store: AppStore, db: UseStore = createSt
     queue = queue.then(job).catch((e) => console.warn('Saving to IndexedDB failed', e));
   };
   const writeIndex = (st: ReturnType<AppStore['getState']>) => {
-    const idx: Index = { ids: st.chat.order, activeId: st.chat.activeId, selectedRepo: st.models.selectedRepo };
+    const idx: Index = {
+      ids: st.chat.order,
+      activeId: st.chat.activeId,
+      selectedRepo: st.models.selectedRepo,
+    };
     enqueue(() => set('index', idx, db));
   };
   writeIndex(store.getState());
@@ -51,7 +59,11 @@ export async function attachPersistence(store: AppStore, db: UseStore = createSt
       if (c !== p.conversations[id]) enqueue(() => set(convKey(id), c, db));
     }
     for (const id of p.order) if (!n.conversations[id]) enqueue(() => del(convKey(id), db));
-    if (n.order !== p.order || n.activeId !== p.activeId || next.models.selectedRepo !== prev.models.selectedRepo)
+    if (
+      n.order !== p.order ||
+      n.activeId !== p.activeId ||
+      next.models.selectedRepo !== prev.models.selectedRepo
+    )
       writeIndex(next);
   });
   return { flushed: () => queue };

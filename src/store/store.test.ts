@@ -19,11 +19,25 @@ class ScriptedWorker implements WorkerLike {
     if (m.type === 'stop') return;
     this.requests.push(m);
     if (m.type === 'load')
-      this.emit({ type: 'result', id: m.id, value: { repo: m.params.repo, device: 'wasm', dtype: 'q8', specialTokens: ['<|im_end|>'], eosToken: '<|im_end|>' } });
+      this.emit({
+        type: 'result',
+        id: m.id,
+        value: {
+          repo: m.params.repo,
+          device: 'wasm',
+          dtype: 'q8',
+          specialTokens: ['<|im_end|>'],
+          eosToken: '<|im_end|>',
+        },
+      });
     if (m.type === 'generate') {
       for (const t of ['Hel', 'lo', '!']) this.emit({ type: 'token', id: m.id, text: t });
       if (!this.holdGeneration)
-        this.emit({ type: 'result', id: m.id, value: { text: 'Hello!', finishReason: 'eos', stats: { outputTokens: 3 } } });
+        this.emit({
+          type: 'result',
+          id: m.id,
+          value: { text: 'Hello!', finishReason: 'eos', stats: { outputTokens: 3 } },
+        });
     }
   }
   terminate() {}
@@ -34,7 +48,6 @@ function setup() {
   const store = createAppStore(new EngineClient(() => worker));
   return { worker, store };
 }
-
 
 describe('chat flow through the store', () => {
   it('refuses to send without a loaded model and says what to do', async () => {

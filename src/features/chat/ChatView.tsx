@@ -23,11 +23,19 @@ export function ChatView({ draft, setDraft }: { draft: string; setDraft: (s: str
         {conv.messages.length === 0 && (
           <div className="empty">
             <h2>Chat with LFM2, entirely in your browser</h2>
-            <p>Nothing you type leaves this device: the model runs on your GPU (WebGPU) or CPU (WASM).</p>
+            <p>
+              Nothing you type leaves this device: the model runs on your GPU (WebGPU) or CPU
+              (WASM).
+            </p>
           </div>
         )}
         {conv.messages.map((m, i) => (
-          <MessageBubble key={m.id} message={m} isLast={i === conv.messages.length - 1} specialTokens={specialTokens} />
+          <MessageBubble
+            key={m.id}
+            message={m}
+            isLast={i === conv.messages.length - 1}
+            specialTokens={specialTokens}
+          />
         ))}
         <div ref={endRef} />
       </div>

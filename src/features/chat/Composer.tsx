@@ -25,7 +25,11 @@ export function Composer({ draft, setDraft }: { draft: string; setDraft: (s: str
     >
       <textarea
         aria-label="Message"
-        placeholder={ready ? 'Ask anything… (Enter to send, Shift+Enter for a new line)' : 'Load a model to start chatting'}
+        placeholder={
+          ready
+            ? 'Ask anything… (Enter to send, Shift+Enter for a new line)'
+            : 'Load a model to start chatting'
+        }
         value={draft}
         rows={3}
         onChange={(e) => setDraft(e.target.value)}
@@ -46,7 +50,11 @@ export function Composer({ draft, setDraft }: { draft: string; setDraft: (s: str
       )}
       <div className="row">
         <label className="checkbox">
-          <input type="checkbox" checked={prefillOn} onChange={(e) => setPrefillOn(e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={prefillOn}
+            onChange={(e) => setPrefillOn(e.target.checked)}
+          />
           Start the reply myself
         </label>
         <span className="spacer" />

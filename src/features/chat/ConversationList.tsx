@@ -6,7 +6,8 @@ export function ConversationList() {
   const order = useApp((s) => s.chat.order);
   const conversations = useApp((s) => s.chat.conversations);
   const activeId = useApp((s) => s.chat.activeId);
-  const { newConversation, selectConversation, deleteConversation, importConversationJson } = appStore.getState();
+  const { newConversation, selectConversation, deleteConversation, importConversationJson } =
+    appStore.getState();
   const fileRef = useRef<HTMLInputElement>(null);
   const [importError, setImportError] = useState<string | null>(null);
 
@@ -43,7 +44,14 @@ export function ConversationList() {
         <button type="button" onClick={() => fileRef.current?.click()}>
           Import
         </button>
-        <input ref={fileRef} type="file" accept="application/json,.json" hidden aria-label="Import conversation file" onChange={(e) => void upload(e.target.files?.[0])} />
+        <input
+          ref={fileRef}
+          type="file"
+          accept="application/json,.json"
+          hidden
+          aria-label="Import conversation file"
+          onChange={(e) => void upload(e.target.files?.[0])}
+        />
       </div>
       {importError && (
         <p className="field-error" role="alert">
@@ -53,10 +61,20 @@ export function ConversationList() {
       <ul className="conv-list">
         {order.map((id) => (
           <li key={id} className={id === activeId ? 'active' : undefined}>
-            <button type="button" className="conv-title" onClick={() => selectConversation(id)} aria-current={id === activeId}>
+            <button
+              type="button"
+              className="conv-title"
+              onClick={() => selectConversation(id)}
+              aria-current={id === activeId}
+            >
               {conversations[id].title}
             </button>
-            <button type="button" className="link" aria-label={`Delete ${conversations[id].title}`} onClick={() => deleteConversation(id)}>
+            <button
+              type="button"
+              className="link"
+              aria-label={`Delete ${conversations[id].title}`}
+              onClick={() => deleteConversation(id)}
+            >
               ×
             </button>
           </li>

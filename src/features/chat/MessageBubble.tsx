@@ -16,7 +16,11 @@ interface Props {
   specialTokens: readonly string[];
 }
 
-export const MessageBubble = memo(function MessageBubble({ message, isLast, specialTokens }: Props) {
+export const MessageBubble = memo(function MessageBubble({
+  message,
+  isLast,
+  specialTokens,
+}: Props) {
   const generating = useApp((s) => s.chat.generating !== null);
   const { regenerate, editAndResend } = appStore.getState();
   const [editing, setEditing] = useState(false);
@@ -31,14 +35,25 @@ export const MessageBubble = memo(function MessageBubble({ message, isLast, spec
   };
 
   return (
-    <article className={`message message-${message.role}`} data-status={message.status} aria-label={`${message.role} message`}>
+    <article
+      className={`message message-${message.role}`}
+      data-status={message.status}
+      aria-label={`${message.role} message`}
+    >
       <header>
         <span className="role">{message.role === 'user' ? 'You' : 'Assistant'}</span>
-        {STATUS_LABEL[message.status] && <span className="chip">{STATUS_LABEL[message.status]}</span>}
+        {STATUS_LABEL[message.status] && (
+          <span className="chip">{STATUS_LABEL[message.status]}</span>
+        )}
       </header>
       {editing ? (
         <div className="edit">
-          <textarea aria-label="Edit message" value={draft} onChange={(e) => setDraft(e.target.value)} rows={3} />
+          <textarea
+            aria-label="Edit message"
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            rows={3}
+          />
           <div className="row">
             <button
               type="button"
@@ -59,15 +74,21 @@ export const MessageBubble = memo(function MessageBubble({ message, isLast, spec
         <p className="user-text">{text}</p>
       ) : (
         <div className="assistant-text" data-testid="assistant-text">
-          {text ? <Markdown text={text} /> : message.status === 'streaming' ? <span className="cursor">▍</span> : null}
+          {text ? (
+            <Markdown text={text} />
+          ) : message.status === 'streaming' ? (
+            <span className="cursor">▍</span>
+          ) : null}
         </div>
       )}
       {message.error && <ErrorNotice error={message.error} />}
       {message.stats && (
         <p className="stats" data-testid="reply-stats">
-          TTFT {formatMs(message.stats.ttftMs)} · prefill {formatRate(message.stats.prefillTokPerSec, 'tok')} · decode{' '}
+          TTFT {formatMs(message.stats.ttftMs)} · prefill{' '}
+          {formatRate(message.stats.prefillTokPerSec, 'tok')} · decode{' '}
           {formatRate(message.stats.decodeTokPerSec, 'tok')} · {message.stats.promptTokens} in
-          {message.stats.cachedTokens > 0 ? ` (${message.stats.cachedTokens} cached)` : ''} · {message.stats.outputTokens} out
+          {message.stats.cachedTokens > 0 ? ` (${message.stats.cachedTokens} cached)` : ''} ·{' '}
+          {message.stats.outputTokens} out
         </p>
       )}
       {!editing && (
@@ -76,7 +97,14 @@ export const MessageBubble = memo(function MessageBubble({ message, isLast, spec
             {copied ? 'Copied' : 'Copy'}
           </button>
           {message.role === 'user' && !generating && (
-            <button type="button" className="link" onClick={() => { setDraft(message.content); setEditing(true); }}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => {
+                setDraft(message.content);
+                setEditing(true);
+              }}
+            >
               Edit
             </button>
           )}

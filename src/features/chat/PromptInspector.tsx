@@ -35,16 +35,21 @@ export function PromptInspector({ draft }: { draft: string }) {
     <section className="panel inspector" aria-labelledby="inspector-heading">
       <h2 id="inspector-heading">Prompt inspector</h2>
       {!loaded ? (
-        <p className="hint">Load a model to see the prompt exactly as its chat template renders it.</p>
+        <p className="hint">
+          Load a model to see the prompt exactly as its chat template renders it.
+        </p>
       ) : error ? (
         <p className="field-error">{error}</p>
       ) : prompt ? (
         <>
           <p className="hint">
-            Next prompt · <strong data-testid="prompt-token-count">{prompt.tokenCount}</strong> tokens
+            Next prompt · <strong data-testid="prompt-token-count">{prompt.tokenCount}</strong>{' '}
+            tokens
             {draft.trim() ? ' (includes your unsent message)' : ''}
           </p>
-          <pre className="prompt" data-testid="prompt-text">{prompt.text}</pre>
+          <pre className="prompt" data-testid="prompt-text">
+            {prompt.text}
+          </pre>
         </>
       ) : (
         <p className="hint">Rendering…</p>

@@ -20,12 +20,25 @@ export function SystemPromptEditor() {
       <h3>Few-shot examples</h3>
       {conv.examples.map((ex, i) => (
         <div key={i} className="example">
-          <select aria-label={`Example ${i + 1} role`} value={ex.role} onChange={(e) => update(i, { role: e.target.value as ExampleTurn['role'] })}>
+          <select
+            aria-label={`Example ${i + 1} role`}
+            value={ex.role}
+            onChange={(e) => update(i, { role: e.target.value as ExampleTurn['role'] })}
+          >
             <option value="user">user</option>
             <option value="assistant">assistant</option>
           </select>
-          <textarea aria-label={`Example ${i + 1} text`} rows={2} value={ex.content} onChange={(e) => update(i, { content: e.target.value })} />
-          <button type="button" className="link" onClick={() => setExamples(conv.examples.filter((_, j) => j !== i))}>
+          <textarea
+            aria-label={`Example ${i + 1} text`}
+            rows={2}
+            value={ex.content}
+            onChange={(e) => update(i, { content: e.target.value })}
+          />
+          <button
+            type="button"
+            className="link"
+            onClick={() => setExamples(conv.examples.filter((_, j) => j !== i))}
+          >
             Remove
           </button>
         </div>
@@ -33,7 +46,11 @@ export function SystemPromptEditor() {
       <button
         type="button"
         onClick={() =>
-          setExamples([...conv.examples, { role: 'user', content: '' }, { role: 'assistant', content: '' }])
+          setExamples([
+            ...conv.examples,
+            { role: 'user', content: '' },
+            { role: 'assistant', content: '' },
+          ])
         }
       >
         Add example pair

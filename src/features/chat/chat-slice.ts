@@ -39,21 +39,36 @@ export interface ChatSlice {
 
 export function initialChat(): ChatSlice['chat'] {
   const first = createConversation();
-  return { conversations: { [first.id]: first }, order: [first.id], activeId: first.id, generating: null, notice: null };
+  return {
+    conversations: { [first.id]: first },
+    order: [first.id],
+    activeId: first.id,
+    generating: null,
+    notice: null,
+  };
 }
 
 export const createChatSlice =
   (engine: EngineClient): StateCreator<AppState, [], [], ChatSlice> =>
   (set, get) => {
-    const patchChat = (p: Partial<ChatSlice['chat']>) => set((s) => ({ chat: { ...s.chat, ...p } }));
+    const patchChat = (p: Partial<ChatSlice['chat']>) =>
+      set((s) => ({ chat: { ...s.chat, ...p } }));
     const updateConv = (id: string, f: (c: Conversation) => Conversation) =>
       set((s) => {
         const c = s.chat.conversations[id];
         if (!c) return s;
-        return { chat: { ...s.chat, conversations: { ...s.chat.conversations, [id]: { ...f(c), updatedAt: Date.now() } } } };
+        return {
+          chat: {
+            ...s.chat,
+            conversations: { ...s.chat.conversations, [id]: { ...f(c), updatedAt: Date.now() } },
+          },
+        };
       });
     const updateMsg = (convId: string, msgId: string, f: (m: ChatMessage) => ChatMessage) =>
-      updateConv(convId, (c) => ({ ...c, messages: c.messages.map((m) => (m.id === msgId ? f(m) : m)) }));
+      updateConv(convId, (c) => ({
+        ...c,
+        messages: c.messages.map((m) => (m.id === msgId ? f(m) : m)),
+      }));
     const active = () => get().chat.conversations[get().chat.activeId];
 
     async function generateReply(convId: string, prefill?: string): Promise<void> {
@@ -119,7 +134,12 @@ export const createChatSlice =
       newConversation: () => {
         const c = createConversation(active()?.systemPrompt ?? '');
         set((s) => ({
-          chat: { ...s.chat, conversations: { ...s.chat.conversations, [c.id]: c }, order: [c.id, ...s.chat.order], activeId: c.id },
+          chat: {
+            ...s.chat,
+            conversations: { ...s.chat.conversations, [c.id]: c },
+            order: [c.id, ...s.chat.order],
+            activeId: c.id,
+          },
         }));
       },
       selectConversation: (id) => patchChat({ activeId: id }),
@@ -137,15 +157,22 @@ export const createChatSlice =
           return { chat: { ...s.chat, conversations: rest, order, activeId } };
         });
       },
-      renameConversation: (id, title) => updateConv(id, (c) => ({ ...c, title: title.trim() || c.title })),
-      setSystemPrompt: (text) => updateConv(get().chat.activeId, (c) => ({ ...c, systemPrompt: text })),
+      renameConversation: (id, title) =>
+        updateConv(id, (c) => ({ ...c, title: title.trim() || c.title })),
+      setSystemPrompt: (text) =>
+        updateConv(get().chat.activeId, (c) => ({ ...c, systemPrompt: text })),
       setExamples: (examples) => updateConv(get().chat.activeId, (c) => ({ ...c, examples })),
       importConversationJson: (json) => {
         const r = importConversation(json);
         if (!r.ok) return r.error;
         const c = r.conversation;
         set((s) => ({
-          chat: { ...s.chat, conversations: { ...s.chat.conversations, [c.id]: c }, order: [c.id, ...s.chat.order], activeId: c.id },
+          chat: {
+            ...s.chat,
+            conversations: { ...s.chat.conversations, [c.id]: c },
+            order: [c.id, ...s.chat.order],
+            activeId: c.id,
+          },
         }));
         return null;
       },
@@ -156,7 +183,13 @@ export const createChatSlice =
           patchChat({ notice: 'Load a model first: pick one in the Models panel and press Load.' });
           return;
         }
-        const user: ChatMessage = { id: newId(), role: 'user', content: text, status: 'done', createdAt: Date.now() };
+        const user: ChatMessage = {
+          id: newId(),
+          role: 'user',
+          content: text,
+          status: 'done',
+          createdAt: Date.now(),
+        };
         updateConv(conv.id, (c) => ({
           ...c,
           title: c.messages.length === 0 ? titleFrom(text) : c.title,
@@ -169,13 +202,15 @@ export const createChatSlice =
         const last = conv.messages.at(-1);
         if (!last || get().chat.generating) return;
         const prefill = last.role === 'assistant' ? last.prefill : undefined;
-        if (last.role === 'assistant') updateConv(conv.id, (c) => ({ ...c, messages: c.messages.slice(0, -1) }));
+        if (last.role === 'assistant')
+          updateConv(conv.id, (c) => ({ ...c, messages: c.messages.slice(0, -1) }));
         await generateReply(conv.id, prefill);
       },
       editAndResend: async (messageId, text) => {
         const conv = active();
         const i = conv.messages.findIndex((m) => m.id === messageId);
-        if (i < 0 || conv.messages[i].role !== 'user' || !text.trim() || get().chat.generating) return;
+        if (i < 0 || conv.messages[i].role !== 'user' || !text.trim() || get().chat.generating)
+          return;
         updateConv(conv.id, (c) => ({
           ...c,
           messages: [...c.messages.slice(0, i), { ...c.messages[i], content: text }],
@@ -191,11 +226,17 @@ export const createChatSlice =
           // A reply that was streaming when the page went away is kept as it was shown.
           byId[c.id] = {
             ...c,
-            messages: c.messages.map((m) => (m.status === 'streaming' ? { ...m, status: 'interrupted' } : m)),
+            messages: c.messages.map((m) =>
+              m.status === 'streaming' ? { ...m, status: 'interrupted' } : m,
+            ),
           };
         }
         const order = conversations.sort((a, b) => b.updatedAt - a.updatedAt).map((c) => c.id);
-        patchChat({ conversations: byId, order, activeId: activeId && byId[activeId] ? activeId : order[0] });
+        patchChat({
+          conversations: byId,
+          order,
+          activeId: activeId && byId[activeId] ? activeId : order[0],
+        });
       },
     };
   };

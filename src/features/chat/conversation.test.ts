@@ -8,7 +8,11 @@ import {
   type ChatMessage,
 } from './conversation';
 
-const msg = (role: 'user' | 'assistant', content: string, extra: Partial<ChatMessage> = {}): ChatMessage => ({
+const msg = (
+  role: 'user' | 'assistant',
+  content: string,
+  extra: Partial<ChatMessage> = {},
+): ChatMessage => ({
   id: content,
   role,
   content,
@@ -47,7 +51,13 @@ describe('toTurns', () => {
 
 describe('displayText', () => {
   it('hides special tokens but keeps everything else', () => {
-    expect(displayText('<|tool_call_start|>[f(a=1)]<|tool_call_end|>Done.<|im_end|>', ['<|im_end|>', '<|tool_call_start|>', '<|tool_call_end|>'])).toBe('[f(a=1)]Done.');
+    expect(
+      displayText('<|tool_call_start|>[f(a=1)]<|tool_call_end|>Done.<|im_end|>', [
+        '<|im_end|>',
+        '<|tool_call_start|>',
+        '<|tool_call_end|>',
+      ]),
+    ).toBe('[f(a=1)]Done.');
   });
   it('treats regex characters in tokens literally', () => {
     expect(displayText('a.b|c', ['.', '|'])).toBe('abc');
@@ -79,7 +89,10 @@ describe('export / import', () => {
   it.each([
     ['{', /Not valid JSON/],
     ['{"format":"other","version":1}', /format/],
-    ['{"format":"lfm2-playground.conversation","version":1,"conversation":{"title":"x","messages":[{"role":"robot","content":"a"}]}}', /conversation\.messages\.0\.role/],
+    [
+      '{"format":"lfm2-playground.conversation","version":1,"conversation":{"title":"x","messages":[{"role":"robot","content":"a"}]}}',
+      /conversation\.messages\.0\.role/,
+    ],
   ])('rejects %s with a precise message', (input, re) => {
     const r = importConversation(input);
     expect(r.ok).toBe(false);

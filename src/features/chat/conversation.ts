@@ -38,14 +38,23 @@ export const newId = () => crypto.randomUUID();
 
 export function createConversation(systemPrompt = ''): Conversation {
   const now = Date.now();
-  return { id: newId(), title: 'New chat', systemPrompt, examples: [], messages: [], createdAt: now, updatedAt: now };
+  return {
+    id: newId(),
+    title: 'New chat',
+    systemPrompt,
+    examples: [],
+    messages: [],
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 /** The turns the chat template renders: system, few-shot examples, then the conversation. */
 export function toTurns(conv: Conversation, messages: ChatMessage[] = conv.messages): ChatTurn[] {
   const turns: ChatTurn[] = [];
   if (conv.systemPrompt.trim()) turns.push({ role: 'system', content: conv.systemPrompt });
-  for (const ex of conv.examples) if (ex.content.trim()) turns.push({ role: ex.role, content: ex.content });
+  for (const ex of conv.examples)
+    if (ex.content.trim()) turns.push({ role: ex.role, content: ex.content });
   for (const m of messages) {
     if (m.role === 'assistant' && m.status === 'error' && !m.content) continue;
     turns.push({ role: m.role, content: m.content });
@@ -98,7 +107,9 @@ const exportSchema = z.object({
   conversation: z.object({
     title: z.string(),
     systemPrompt: z.string().default(''),
-    examples: z.array(z.object({ role: z.enum(['user', 'assistant']), content: z.string() })).default([]),
+    examples: z
+      .array(z.object({ role: z.enum(['user', 'assistant']), content: z.string() }))
+      .default([]),
     messages: z.array(messageSchema),
     createdAt: z.number().optional(),
   }),

@@ -13,14 +13,16 @@ export function DownloadProgress() {
         <>
           <progress max={100} value={pct} aria-label="Download progress" />
           <p>
-            {formatBytes(d.loaded)} / {formatBytes(d.total)} · {formatRate(d.bytesPerSec / 1e6, 'MB')}
+            {formatBytes(d.loaded)} / {formatBytes(d.total)} ·{' '}
+            {formatRate(d.bytesPerSec / 1e6, 'MB')}
           </p>
         </>
       )}
       <ul className="file-list">
         {Object.entries(d.files).map(([file, f]) => (
           <li key={file}>
-            <code>{file}</code> {f.done ? '✓' : `${formatBytes(f.loaded)} / ${formatBytes(f.total)}`}
+            <code>{file}</code>{' '}
+            {f.done ? '✓' : `${formatBytes(f.loaded)} / ${formatBytes(f.total)}`}
           </li>
         ))}
       </ul>

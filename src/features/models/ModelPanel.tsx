@@ -20,8 +20,12 @@ export function ModelPanel() {
   const caps = useApp((s) => s.models.capabilities);
   const device = useApp((s) => s.settings.device);
   const dtype = useApp((s) => s.settings.dtype);
-  const { selectModel, setDevice, setDtype, loadSelected, cancelLoad, unloadModel } = appStore.getState();
-  const entry = useMemo(() => entryFor({ models: { catalog, selectedRepo } }), [catalog, selectedRepo]);
+  const { selectModel, setDevice, setDtype, loadSelected, cancelLoad, unloadModel } =
+    appStore.getState();
+  const entry = useMemo(
+    () => entryFor({ models: { catalog, selectedRepo } }),
+    [catalog, selectedRepo],
+  );
   const [custom, setCustom] = useState('');
   const [customError, setCustomError] = useState<string | null>(null);
 
@@ -31,9 +35,10 @@ export function ModelPanel() {
   // Custom repos: estimate the parameter count from the fp32 (4 B/param) or q8 (~1 B/param) size.
   const paramsMillions =
     entry.paramsMillions || (sizes.fp32 ? sizes.fp32 / 4e6 : sizes.q8 ? sizes.q8 / 1.1e6 : 350);
-  const speedDevice: Device = device === 'auto' ? (caps?.webgpu && !caps.fallbackAdapter ? 'webgpu' : 'wasm') : device;
+  const speedDevice: Device =
+    device === 'auto' ? (caps?.webgpu && !caps.fallbackAdapter ? 'webgpu' : 'wasm') : device;
 
-  const useCustom = () => {
+  const applyCustomRepo = () => {
     const repo = custom.trim();
     if (!REPO_ID_PATTERN.test(repo)) {
       setCustomError('A repo id looks like "organisation/model-name".');
@@ -48,36 +53,47 @@ export function ModelPanel() {
       <h2 id="models-heading">Model</h2>
       <label className="field">
         <span>Model</span>
-        <select aria-label="Model" value={inCatalog ? selectedRepo : ''} onChange={(e) => selectModel(e.target.value)} disabled={status === 'loading'}>
+        <select
+          aria-label="Model"
+          value={inCatalog ? selectedRepo : ''}
+          onChange={(e) => selectModel(e.target.value)}
+          disabled={status === 'loading'}
+        >
           {!inCatalog && <option value="">{selectedRepo}</option>}
           <optgroup label="LFM2 models">
-            {catalog.filter((e) => !e.fixture).map((e) => (
-              <option key={e.repo} value={e.repo}>
-                {e.label}
-              </option>
-            ))}
-          </optgroup>
-          {catalog.some((e) => e.fixture) && (
-            <optgroup label="Test fixtures (local)">
-              {catalog.filter((e) => e.fixture).map((e) => (
+            {catalog
+              .filter((e) => !e.fixture)
+              .map((e) => (
                 <option key={e.repo} value={e.repo}>
                   {e.label}
                 </option>
               ))}
+          </optgroup>
+          {catalog.some((e) => e.fixture) && (
+            <optgroup label="Test fixtures (local)">
+              {catalog
+                .filter((e) => e.fixture)
+                .map((e) => (
+                  <option key={e.repo} value={e.repo}>
+                    {e.label}
+                  </option>
+                ))}
             </optgroup>
           )}
         </select>
       </label>
-      <p className="hint">{entry.purpose} · <code>{entry.repo}</code></p>
+      <p className="hint">
+        {entry.purpose} · <code>{entry.repo}</code>
+      </p>
       <div className="row">
         <input
           aria-label="Custom repo id"
           placeholder="or any repo id with ONNX files"
           value={custom}
           onChange={(e) => setCustom(e.target.value)}
-          onKeyDown={(e) => e.key === 'Enter' && useCustom()}
+          onKeyDown={(e) => e.key === 'Enter' && applyCustomRepo()}
         />
-        <button type="button" onClick={useCustom} disabled={status === 'loading'}>
+        <button type="button" onClick={applyCustomRepo} disabled={status === 'loading'}>
           Use
         </button>
       </div>
@@ -87,7 +103,11 @@ export function ModelPanel() {
       <div className="row">
         <label className="field">
           <span>Device</span>
-          <select aria-label="Device" value={device} onChange={(e) => setDevice(e.target.value as Device | 'auto')}>
+          <select
+            aria-label="Device"
+            value={device}
+            onChange={(e) => setDevice(e.target.value as Device | 'auto')}
+          >
             <option value="auto">Auto</option>
             <option value="webgpu" disabled={caps !== null && !caps.webgpu}>
               WebGPU{caps && !caps.webgpu ? ' (unavailable)' : ''}
@@ -97,11 +117,18 @@ export function ModelPanel() {
         </label>
         <label className="field">
           <span>Precision</span>
-          <select aria-label="Precision" value={dtype} onChange={(e) => setDtype(e.target.value as Dtype | 'auto')}>
+          <select
+            aria-label="Precision"
+            value={dtype}
+            onChange={(e) => setDtype(e.target.value as Dtype | 'auto')}
+          >
             <option value="auto">Auto</option>
             {DTYPES.map((d) => (
               <option key={d} value={d} disabled={repoInfo !== null && sizes[d] === undefined}>
-                {d} — {sizes[d] !== undefined ? `${approx ? '≈' : ''}${formatBytes(sizes[d])}` : 'not in repo'}
+                {d} —{' '}
+                {sizes[d] !== undefined
+                  ? `${approx ? '≈' : ''}${formatBytes(sizes[d])}`
+                  : 'not in repo'}
               </option>
             ))}
           </select>
@@ -113,7 +140,9 @@ export function ModelPanel() {
             <tr key={d}>
               <th>{d}</th>
               <td>{`${approx ? '≈' : ''}${formatBytes(sizes[d])}`}</td>
-              <td>{entry.fixture ? 'tiny test model' : expectedSpeed(speedDevice, d, paramsMillions)}</td>
+              <td>
+                {entry.fixture ? 'tiny test model' : expectedSpeed(speedDevice, d, paramsMillions)}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -155,21 +184,35 @@ export function ModelPanel() {
             <strong>Ready:</strong> {loaded.repo}
           </p>
           <p>
-            <span className="chip" data-testid="loaded-device">{loaded.device}</span> because {loaded.deviceReason}
+            <span className="chip" data-testid="loaded-device">
+              {loaded.device}
+            </span>{' '}
+            because {loaded.deviceReason}
           </p>
           <p>
-            <span className="chip" data-testid="loaded-dtype">{loaded.dtype}</span> because {loaded.dtypeReason}
+            <span className="chip" data-testid="loaded-dtype">
+              {loaded.dtype}
+            </span>{' '}
+            because {loaded.dtypeReason}
           </p>
           <p className="hint">
             Loaded in {formatMs(loaded.loadMs)}
-            {loaded.device === 'wasm' ? ` · ${loaded.threads} thread${loaded.threads > 1 ? 's' : ''}` : ''}
+            {loaded.device === 'wasm'
+              ? ` · ${loaded.threads} thread${loaded.threads > 1 ? 's' : ''}`
+              : ''}
           </p>
         </div>
       )}
       {caps && (
         <p className="hint" data-testid="capabilities">
-          WebGPU: {caps.webgpu ? `${caps.adapterName}${caps.shaderF16 ? ', shader-f16' : ''}${caps.fallbackAdapter ? ' (software)' : ''}` : 'not available'} ·{' '}
-          {caps.crossOriginIsolated ? 'multi-threaded WASM' : 'single-threaded WASM (page not cross-origin isolated)'}
+          WebGPU:{' '}
+          {caps.webgpu
+            ? `${caps.adapterName}${caps.shaderF16 ? ', shader-f16' : ''}${caps.fallbackAdapter ? ' (software)' : ''}`
+            : 'not available'}{' '}
+          ·{' '}
+          {caps.crossOriginIsolated
+            ? 'multi-threaded WASM'
+            : 'single-threaded WASM (page not cross-origin isolated)'}
         </p>
       )}
     </section>

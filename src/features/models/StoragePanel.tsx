@@ -1,36 +1,17 @@
-import { useCallback, useEffect, useState } from 'react';
-import { deleteCachedRepo } from '../../engine/model-cache';
+import { useEffect } from 'react';
 import { formatBytes } from '../../lib/format';
-import { useApp } from '../../store';
-import { listCachedRepos, requestPersistence, storageStatus, type CachedRepo, type StorageStatus } from './storage';
+import { appStore, useApp } from '../../store';
 
 export function StoragePanel() {
-  const status = useApp((s) => s.models.status);
+  const repos = useApp((s) => s.models.cached);
+  const storage = useApp((s) => s.models.storage);
+  const error = useApp((s) => s.models.storageError);
   const loadedRepo = useApp((s) => s.models.loaded?.repo);
-  const [repos, setRepos] = useState<CachedRepo[]>([]);
-  const [storage, setStorage] = useState<StorageStatus | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const refresh = useCallback(async () => {
-    try {
-      const [r, s] = await Promise.all([listCachedRepos(), storageStatus()]);
-      setRepos(r);
-      setStorage(s);
-      setError(null);
-    } catch (e) {
-      setError(`Could not read the model cache: ${String(e)}`);
-    }
-  }, []);
+  const { refreshStorage, deleteCached, persistStorage } = appStore.getState();
 
   useEffect(() => {
-    // Re-read after each load finishes or fails: that is when the cache changes.
-    if (status !== 'loading') void refresh();
-  }, [status, refresh]);
-
-  const remove = async (repo: string) => {
-    await deleteCachedRepo(repo);
-    await refresh();
-  };
+    void refreshStorage();
+  }, [refreshStorage]);
 
   return (
     <section className="panel" aria-labelledby="storage-heading">
@@ -47,9 +28,13 @@ export function StoragePanel() {
               </span>
               <button
                 type="button"
-                onClick={() => void remove(r.repo)}
+                onClick={() => void deleteCached(r.repo)}
                 aria-label={`Delete ${r.repo} from cache`}
-                title={r.repo === loadedRepo ? 'The loaded model keeps working until you reload it.' : undefined}
+                title={
+                  r.repo === loadedRepo
+                    ? 'The loaded model keeps working until you reload it.'
+                    : undefined
+                }
               >
                 Delete
               </button>
@@ -63,7 +48,7 @@ export function StoragePanel() {
           {storage.persisted ? (
             'persistent'
           ) : (
-            <button type="button" className="link" onClick={() => void requestPersistence().then(refresh)}>
+            <button type="button" className="link" onClick={() => void persistStorage()}>
               make persistent
             </button>
           )}

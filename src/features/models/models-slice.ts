@@ -4,7 +4,15 @@ import type { EngineErrorInfo } from '../../engine/errors';
 import type { Capabilities, LoadProgress, LoadResult, RepoInfo } from '../../engine/protocol';
 import type { AppState } from '../../store/app-state';
 import { toErrorInfo } from '../../store/errors';
+import { deleteCachedRepo } from '../../engine/model-cache';
 import { CATALOG, guessFamily, type CatalogEntry } from './catalog';
+import {
+  listCachedRepos,
+  requestPersistence,
+  storageStatus,
+  type CachedRepo,
+  type StorageStatus,
+} from './storage';
 
 export interface DownloadState extends LoadProgress {
   bytesPerSec: number;
@@ -26,7 +34,13 @@ export interface ModelsSlice {
     error: EngineErrorInfo | null;
     /** Set when the loaded model became unusable (GPU lost, worker crash): offer a reload. */
     fatal: EngineErrorInfo | null;
+    cached: CachedRepo[];
+    storage: StorageStatus | null;
+    storageError: string | null;
   };
+  refreshStorage(): Promise<void>;
+  deleteCached(repo: string): Promise<void>;
+  persistStorage(): Promise<void>;
   addFixtures(entries: CatalogEntry[]): void;
   selectModel(repo: string): void;
   detectCapabilities(): Promise<void>;
@@ -52,94 +66,126 @@ export function entryFor(state: CatalogView, repo = state.models.selectedRepo): 
   );
 }
 
-export const hostFor = (state: AppState, repo?: string) => entryFor(state, repo).host ?? state.settings.host;
+export const hostFor = (state: AppState, repo?: string) =>
+  entryFor(state, repo).host ?? state.settings.host;
 
 export const createModelsSlice =
   (engineClient: EngineClient): StateCreator<AppState, [], [], ModelsSlice> =>
   (set, get) => {
-  const patch = (p: Partial<ModelsSlice['models']>) => set((s) => ({ models: { ...s.models, ...p } }));
-  const engine = () => engineClient;
-  let inspectToken = 0;
+    const patch = (p: Partial<ModelsSlice['models']>) =>
+      set((s) => ({ models: { ...s.models, ...p } }));
+    const engine = () => engineClient;
+    let inspectToken = 0;
 
-  return {
-    models: {
-      catalog: CATALOG,
-      selectedRepo: CATALOG[0].repo,
-      capabilities: null,
-      repoInfo: null,
-      inspecting: false,
-      inspectError: null,
-      status: 'idle',
-      download: null,
-      loaded: null,
-      error: null,
-      fatal: null,
-    },
-    addFixtures: (entries) =>
-      set((s) => ({
-        models: {
-          ...s.models,
-          catalog: [...s.models.catalog.filter((e) => !e.fixture), ...entries],
-        },
-      })),
-    selectModel: (repo) => {
-      patch({ selectedRepo: repo, repoInfo: null, inspectError: null, error: null });
-      get().applyPreset(entryFor(get(), repo).family);
-      void get().inspectSelected();
-    },
-    detectCapabilities: async () => {
-      try {
-        patch({ capabilities: await engine().request('capabilities', {}) });
-      } catch {
-        patch({ capabilities: null });
-      }
-    },
-    inspectSelected: async () => {
-      const repo = get().models.selectedRepo;
-      const token = ++inspectToken;
-      patch({ inspecting: true, inspectError: null });
-      try {
-        const info = await engine().request('inspect', { repo, host: hostFor(get()) });
-        if (token === inspectToken) patch({ repoInfo: info, inspecting: false });
-      } catch (e) {
-        if (token === inspectToken) patch({ repoInfo: null, inspecting: false, inspectError: toErrorInfo(e) });
-      }
-    },
-    loadSelected: async () => {
-      const s = get();
-      const repo = s.models.selectedRepo;
-      patch({ status: 'loading', error: null, fatal: null, loaded: null, download: null });
-      let last = { at: performance.now(), loaded: 0 };
-      try {
-        const result = await engine().request(
-          'load',
-          { repo, host: hostFor(s), device: s.settings.device, dtype: s.settings.dtype, threads: s.settings.threads },
-          {
-            onProgress: (p) => {
-              const now = performance.now();
-              const prev = get().models.download?.bytesPerSec ?? 0;
-              const dt = (now - last.at) / 1000;
-              const rate = dt > 0.2 ? (p.loaded - last.loaded) / dt : prev;
-              if (dt > 0.2) last = { at: now, loaded: p.loaded };
-              patch({ download: { ...p, bytesPerSec: Math.max(0, rate) } });
-            },
+    return {
+      models: {
+        catalog: CATALOG,
+        selectedRepo: CATALOG[0].repo,
+        capabilities: null,
+        repoInfo: null,
+        inspecting: false,
+        inspectError: null,
+        status: 'idle',
+        download: null,
+        loaded: null,
+        error: null,
+        fatal: null,
+        cached: [],
+        storage: null,
+        storageError: null,
+      },
+      refreshStorage: async () => {
+        try {
+          const [cached, storage] = await Promise.all([listCachedRepos(), storageStatus()]);
+          patch({ cached, storage, storageError: null });
+        } catch (e) {
+          patch({ storageError: `Could not read the model cache: ${String(e)}` });
+        }
+      },
+      deleteCached: async (repo) => {
+        await deleteCachedRepo(repo);
+        await get().refreshStorage();
+      },
+      persistStorage: async () => {
+        await requestPersistence();
+        await get().refreshStorage();
+      },
+      addFixtures: (entries) =>
+        set((s) => ({
+          models: {
+            ...s.models,
+            catalog: [...s.models.catalog.filter((e) => !e.fixture), ...entries],
           },
-        );
-        patch({ status: 'ready', loaded: result });
-      } catch (e) {
-        patch({ status: 'error', error: toErrorInfo(e) });
-      }
-    },
-    cancelLoad: () => {
-      // Downloads cannot be aborted inside Transformers.js, so the worker is replaced; completed
-      // files stay cached.
-      engine().restart('cancelled');
-      patch({ status: 'idle', download: null, loaded: null });
-    },
-    unloadModel: async () => {
-      await engine().request('unload', {}).catch(() => null);
-      patch({ status: 'idle', loaded: null, download: null });
-    },
-    markFatal: (error) => patch({ fatal: error, status: 'error', loaded: null, error }),
+        })),
+      selectModel: (repo) => {
+        patch({ selectedRepo: repo, repoInfo: null, inspectError: null, error: null });
+        get().applyPreset(entryFor(get(), repo).family);
+        void get().inspectSelected();
+      },
+      detectCapabilities: async () => {
+        try {
+          patch({ capabilities: await engine().request('capabilities', {}) });
+        } catch {
+          patch({ capabilities: null });
+        }
+      },
+      inspectSelected: async () => {
+        const repo = get().models.selectedRepo;
+        const token = ++inspectToken;
+        patch({ inspecting: true, inspectError: null });
+        try {
+          const info = await engine().request('inspect', { repo, host: hostFor(get()) });
+          if (token === inspectToken) patch({ repoInfo: info, inspecting: false });
+        } catch (e) {
+          if (token === inspectToken)
+            patch({ repoInfo: null, inspecting: false, inspectError: toErrorInfo(e) });
+        }
+      },
+      loadSelected: async () => {
+        const s = get();
+        const repo = s.models.selectedRepo;
+        patch({ status: 'loading', error: null, fatal: null, loaded: null, download: null });
+        let last = { at: performance.now(), loaded: 0 };
+        try {
+          const result = await engine().request(
+            'load',
+            {
+              repo,
+              host: hostFor(s),
+              device: s.settings.device,
+              dtype: s.settings.dtype,
+              threads: s.settings.threads,
+            },
+            {
+              onProgress: (p) => {
+                const now = performance.now();
+                const prev = get().models.download?.bytesPerSec ?? 0;
+                const dt = (now - last.at) / 1000;
+                const rate = dt > 0.2 ? (p.loaded - last.loaded) / dt : prev;
+                if (dt > 0.2) last = { at: now, loaded: p.loaded };
+                patch({ download: { ...p, bytesPerSec: Math.max(0, rate) } });
+              },
+            },
+          );
+          patch({ status: 'ready', loaded: result });
+        } catch (e) {
+          patch({ status: 'error', error: toErrorInfo(e) });
+        }
+        // A load is what changes the cache.
+        void get().refreshStorage();
+      },
+      cancelLoad: () => {
+        // Downloads cannot be aborted inside Transformers.js, so the worker is replaced; completed
+        // files stay cached.
+        engine().restart('cancelled');
+        patch({ status: 'idle', download: null, loaded: null });
+      },
+      unloadModel: async () => {
+        await engine()
+          .request('unload', {})
+          .catch(() => null);
+        patch({ status: 'idle', loaded: null, download: null });
+      },
+      markFatal: (error) => patch({ fatal: error, status: 'error', loaded: null, error }),
+    };
   };
-};

@@ -17,7 +17,9 @@ export function EngineSettings() {
       setHost(url.href.endsWith('/') ? url.href : `${url.href}/`);
       setError(null);
     } catch {
-      setError('Enter an http(s) URL, e.g. https://huggingface.co/ or a mirror with the same layout.');
+      setError(
+        'Enter an http(s) URL, e.g. https://huggingface.co/ or a mirror with the same layout.',
+      );
     }
   };
 
@@ -26,22 +28,47 @@ export function EngineSettings() {
       <summary>Engine settings</summary>
       <label className="field">
         <span>Model host</span>
-        <input aria-label="Model host" value={draft} onChange={(e) => setDraft(e.target.value)} onBlur={save} onKeyDown={(e) => e.key === 'Enter' && save()} />
+        <input
+          aria-label="Model host"
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+          onBlur={save}
+          onKeyDown={(e) => e.key === 'Enter' && save()}
+        />
       </label>
       {error && <p className="field-error">{error}</p>}
       <p className="hint">
         Files are fetched from <code>{'{host}{repo}/resolve/main/{file}'}</code>.{' '}
         {host !== DEFAULT_HOST && (
-          <button type="button" className="link" onClick={() => { setDraft(DEFAULT_HOST); setHost(DEFAULT_HOST); }}>
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              setDraft(DEFAULT_HOST);
+              setHost(DEFAULT_HOST);
+            }}
+          >
             Reset to Hugging Face
           </button>
         )}
       </p>
       <label className="field">
         <span>WASM threads</span>
-        <input type="number" aria-label="WASM threads" min={1} max={caps?.hardwareThreads ?? 16} value={threads} onChange={(e) => setThreads(e.target.valueAsNumber || 1)} />
+        <input
+          type="number"
+          aria-label="WASM threads"
+          min={1}
+          max={caps?.hardwareThreads ?? 16}
+          value={threads}
+          onChange={(e) => setThreads(e.target.valueAsNumber || 1)}
+        />
       </label>
-      <p className="hint">Applies on the next load. {caps && !caps.crossOriginIsolated && 'This page is not cross-origin isolated, so only 1 thread is possible.'}</p>
+      <p className="hint">
+        Applies on the next load.{' '}
+        {caps &&
+          !caps.crossOriginIsolated &&
+          'This page is not cross-origin isolated, so only 1 thread is possible.'}
+      </p>
     </details>
   );
 }

@@ -1,4 +1,9 @@
-import { PARAM_LIMITS, PRESETS, type GenerationParams, type ModelFamily } from '../../lib/generation-params';
+import {
+  PARAM_LIMITS,
+  PRESETS,
+  type GenerationParams,
+  type ModelFamily,
+} from '../../lib/generation-params';
 import { appStore, useApp } from '../../store';
 
 const FIELDS: { key: keyof typeof PARAM_LIMITS; label: string; hint: string }[] = [
@@ -28,7 +33,11 @@ export function GenerationSettings() {
       <h2 id="gen-heading">Generation</h2>
       <label className="field">
         <span>Preset</span>
-        <select aria-label="Preset" value={family} onChange={(e) => applyPreset(e.target.value as ModelFamily)}>
+        <select
+          aria-label="Preset"
+          value={family}
+          onChange={(e) => applyPreset(e.target.value as ModelFamily)}
+        >
           {(Object.keys(PRESETS) as ModelFamily[]).map((f) => (
             <option key={f} value={f}>
               {PRESET_LABEL[f]}
@@ -38,7 +47,16 @@ export function GenerationSettings() {
       </label>
       {!isPreset && <p className="hint">Edited from the {PRESET_LABEL[family]} preset.</p>}
       <label className="checkbox">
-        <input type="checkbox" checked={params.greedy} onChange={(e) => setParams({ greedy: e.target.checked, ...(e.target.checked ? {} : { temperature: params.temperature || 0.3 }) })} />
+        <input
+          type="checkbox"
+          checked={params.greedy}
+          onChange={(e) =>
+            setParams({
+              greedy: e.target.checked,
+              ...(e.target.checked ? {} : { temperature: params.temperature || 0.3 }),
+            })
+          }
+        />
         Greedy decoding (always the most likely token)
       </label>
       <div className="param-grid">
@@ -56,7 +74,9 @@ export function GenerationSettings() {
                 step={lim.step}
                 value={params[key]}
                 disabled={disabled}
-                onChange={(e) => setParams({ [key]: e.target.valueAsNumber } as Partial<GenerationParams>)}
+                onChange={(e) =>
+                  setParams({ [key]: e.target.valueAsNumber } as Partial<GenerationParams>)
+                }
               />
             </label>
           );

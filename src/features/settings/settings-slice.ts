@@ -1,6 +1,11 @@
 import type { StateCreator } from 'zustand';
 import type { Device, Dtype } from '../../lib/device-choice';
-import { normalizeParams, PRESETS, type GenerationParams, type ModelFamily } from '../../lib/generation-params';
+import {
+  normalizeParams,
+  PRESETS,
+  type GenerationParams,
+  type ModelFamily,
+} from '../../lib/generation-params';
 import type { AppState } from '../../store/app-state';
 
 export const DEFAULT_HOST = 'https://huggingface.co/';
@@ -44,7 +49,10 @@ export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> 
     setDevice: (device) => patch({ device }),
     setDtype: (dtype) => patch({ dtype }),
     setThreads: (threads) => patch({ threads: Math.max(1, Math.round(threads)) }),
-    setParams: (p) => set((s) => ({ settings: { ...s.settings, params: normalizeParams({ ...s.settings.params, ...p }) } })),
+    setParams: (p) =>
+      set((s) => ({
+        settings: { ...s.settings, params: normalizeParams({ ...s.settings.params, ...p }) },
+      })),
     applyPreset: (family) => patch({ params: PRESETS[family], presetFamily: family }),
   };
 };
