@@ -1,4 +1,13 @@
-import { expect, pickModel, test, TRUNCATED } from './fixtures';
+import {
+  expect,
+  GREETING,
+  lastAssistant,
+  pickModel,
+  SCRIPTED,
+  send,
+  test,
+  TRUNCATED,
+} from './fixtures';
 
 test('an unknown repo gives a clear error, and loading it is refused with the same reason', async ({
   page,
@@ -32,4 +41,28 @@ test('a truncated model file is detected and explained', async ({ page }) => {
   await expect(err).toBeVisible({ timeout: 60_000 });
   await expect(err).toContainText('truncated or corrupt');
   await expect(page.getByTestId('loaded-model')).toHaveCount(0);
+});
+
+test('a corrupt cached file is detected, deleted and fetched again', async ({ page }) => {
+  await page.goto('/');
+  await pickModel(page, SCRIPTED);
+  await page.getByRole('combobox', { name: 'Device' }).selectOption('wasm');
+  await page.getByRole('button', { name: 'Load', exact: true }).click();
+  await expect(page.getByTestId('loaded-dtype')).toHaveText('q8');
+  // Damage the cached weights the way an interrupted write or disk error would.
+  const damaged = await page.evaluate(async () => {
+    const cache = await caches.open('transformers-cache');
+    const key = (await cache.keys()).find((r) => r.url.endsWith('/onnx/model_quantized.onnx_data'));
+    if (!key) return false;
+    const bytes = new Uint8Array(await (await cache.match(key))!.arrayBuffer());
+    await cache.put(key, new Response(bytes.slice(0, bytes.length >> 1)));
+    return true;
+  });
+  expect(damaged).toBe(true);
+  await page.reload();
+  await pickModel(page, SCRIPTED);
+  await page.getByRole('button', { name: 'Load', exact: true }).click();
+  await expect(page.getByTestId('loaded-model')).toBeVisible();
+  await send(page, 'Hi');
+  await expect(lastAssistant(page)).toHaveText(GREETING);
 });

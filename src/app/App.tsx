@@ -12,6 +12,7 @@ import { appStore, useApp } from '../store';
 
 export function App() {
   const [draft, setDraft] = useState('');
+  const [prefill, setPrefill] = useState<string | null>(null);
   const loaded = useApp((s) => s.models.loaded);
 
   useEffect(() => {
@@ -44,11 +45,11 @@ export function App() {
         <StoragePanel />
         <EngineSettings />
       </aside>
-      <ChatView draft={draft} setDraft={setDraft} />
+      <ChatView draft={draft} setDraft={setDraft} prefill={prefill} setPrefill={setPrefill} />
       <aside className="sidebar right">
         <SystemPromptEditor />
         <GenerationSettings />
-        <PromptInspector draft={draft} />
+        <PromptInspector draft={draft} prefill={prefill} />
       </aside>
     </div>
   );

@@ -6,7 +6,7 @@ const ORT_WASM_BASE = new URL(`${import.meta.env.BASE_URL}ort/`, self.location.o
  * Points Transformers.js at the chosen model host and at the app's own copy of ONNX Runtime's
  * wasm (the exact version Transformers.js bundles; no CDN). Called before every load.
  */
-export function configureRuntime({ host, threads }: { host: string; threads: number }): void {
+export function configureRuntime({ host, threads }: { host: string; threads?: number }): void {
   env.allowLocalModels = false;
   env.allowRemoteModels = true;
   env.remoteHost = host.endsWith('/') ? host : `${host}/`;
@@ -18,6 +18,7 @@ export function configureRuntime({ host, threads }: { host: string; threads: num
     mjs: `${ORT_WASM_BASE}ort-wasm-simd-threaded.asyncify.mjs`,
     wasm: `${ORT_WASM_BASE}ort-wasm-simd-threaded.asyncify.wasm`,
   };
-  // Threads need cross-origin isolation (SharedArrayBuffer); without it ORT would warn and use 1.
-  wasm.numThreads = self.crossOriginIsolated ? Math.max(1, threads) : 1;
+  // ORT reads this once, when its wasm starts (the first session). Threads need cross-origin
+  // isolation (SharedArrayBuffer); without it ORT would warn and use 1.
+  if (threads !== undefined) wasm.numThreads = self.crossOriginIsolated ? Math.max(1, threads) : 1;
 }

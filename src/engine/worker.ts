@@ -38,7 +38,7 @@ type Handlers = {
 const handlers: Handlers = {
   capabilities: () => getCapabilities(),
   inspect: async (ref) => {
-    configureRuntime({ host: ref.host, threads: 1 });
+    configureRuntime({ host: ref.host });
     return inspectRepo(ref);
   },
   load: (opts, id) => load(opts, id),

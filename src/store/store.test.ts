@@ -118,3 +118,22 @@ describe('chat flow through the store', () => {
     ]);
   });
 });
+
+describe('engine failures', () => {
+  it('a worker crash fails the running reply, offers a reload and keeps the conversation', async () => {
+    const { store, worker } = setup();
+    await store.getState().loadSelected();
+    worker.holdGeneration = true;
+    const sending = store.getState().send('hello');
+    await new Promise((r) => setTimeout(r, 10));
+    worker.onerror?.({ message: 'out of memory', preventDefault() {} } as ErrorEvent);
+    await sending;
+    const s = store.getState();
+    expect(s.models.fatal?.code).toBe('worker_crashed');
+    expect(s.models.loaded).toBeNull();
+    const conv = s.chat.conversations[s.chat.activeId];
+    expect(conv.messages[0].content).toBe('hello');
+    expect(conv.messages[1]).toMatchObject({ status: 'error', error: { code: 'worker_crashed' } });
+    expect(s.chat.generating).toBeNull();
+  });
+});

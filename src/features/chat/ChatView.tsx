@@ -1,11 +1,11 @@
 import { useEffect, useRef } from 'react';
 import { useApp } from '../../store';
-import { Composer } from './Composer';
+import { Composer, type ComposerProps } from './Composer';
 import { MessageBubble } from './MessageBubble';
 
 const NO_TOKENS: string[] = [];
 
-export function ChatView({ draft, setDraft }: { draft: string; setDraft: (s: string) => void }) {
+export function ChatView(composer: ComposerProps) {
   const conv = useApp((s) => s.chat.conversations[s.chat.activeId]);
   const notice = useApp((s) => s.chat.notice);
   const dismissNotice = useApp((s) => s.dismissNotice);
@@ -47,7 +47,7 @@ export function ChatView({ draft, setDraft }: { draft: string; setDraft: (s: str
           </button>
         </div>
       )}
-      <Composer draft={draft} setDraft={setDraft} />
+      <Composer {...composer} />
     </main>
   );
 }

@@ -1,18 +1,24 @@
-import { useState } from 'react';
 import { appStore, useApp } from '../../store';
 
-export function Composer({ draft, setDraft }: { draft: string; setDraft: (s: string) => void }) {
+export interface ComposerProps {
+  draft: string;
+  setDraft: (s: string) => void;
+  /** The start of the reply the user writes; null when that option is off. */
+  prefill: string | null;
+  setPrefill: (s: string | null) => void;
+}
+
+export function Composer({ draft, setDraft, prefill, setPrefill }: ComposerProps) {
   const generating = useApp((s) => s.chat.generating !== null);
   const ready = useApp((s) => s.models.status === 'ready');
   const { send, stop } = appStore.getState();
-  const [prefillOn, setPrefillOn] = useState(false);
-  const [prefill, setPrefill] = useState('');
+  const prefillOn = prefill !== null;
 
   const submit = () => {
     if (!draft.trim() || generating) return;
     const text = draft;
     setDraft('');
-    void send(text, prefillOn ? prefill : undefined);
+    void send(text, prefill ?? undefined);
   };
 
   return (
@@ -44,7 +50,7 @@ export function Composer({ draft, setDraft }: { draft: string; setDraft: (s: str
         <input
           aria-label="Start of the reply"
           placeholder='The assistant continues from this, e.g. {"name": '
-          value={prefill}
+          value={prefill ?? ''}
           onChange={(e) => setPrefill(e.target.value)}
         />
       )}
@@ -53,7 +59,7 @@ export function Composer({ draft, setDraft }: { draft: string; setDraft: (s: str
           <input
             type="checkbox"
             checked={prefillOn}
-            onChange={(e) => setPrefillOn(e.target.checked)}
+            onChange={(e) => setPrefill(e.target.checked ? '' : null)}
           />
           Start the reply myself
         </label>

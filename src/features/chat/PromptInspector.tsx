@@ -7,7 +7,7 @@ import { toTurns } from './conversation';
  * Shows the exact string the model will receive for the next turn, rendered by the model's own
  * chat template in the worker (the same code path generation uses), with its token count.
  */
-export function PromptInspector({ draft }: { draft: string }) {
+export function PromptInspector({ draft, prefill }: { draft: string; prefill: string | null }) {
   const conv = useApp((s) => s.chat.conversations[s.chat.activeId]);
   const loaded = useApp((s) => s.models.loaded);
   const generating = useApp((s) => s.chat.generating !== null);
@@ -21,7 +21,7 @@ export function PromptInspector({ draft }: { draft: string }) {
     if (draft.trim()) turns.push({ role: 'user', content: draft });
     const timer = setTimeout(() => {
       engine
-        .request('render', { messages: turns })
+        .request('render', { messages: turns, prefill: prefill || undefined })
         .then((p) => live && (setPrompt(p), setError(null)))
         .catch((e) => live && setError(toErrorInfo(e).message));
     }, 150);
@@ -29,7 +29,7 @@ export function PromptInspector({ draft }: { draft: string }) {
       live = false;
       clearTimeout(timer);
     };
-  }, [conv, draft, loaded, generating]);
+  }, [conv, draft, prefill, loaded, generating]);
 
   return (
     <section className="panel inspector" aria-labelledby="inspector-heading">
@@ -45,7 +45,8 @@ export function PromptInspector({ draft }: { draft: string }) {
           <p className="hint">
             Next prompt · <strong data-testid="prompt-token-count">{prompt.tokenCount}</strong>{' '}
             tokens
-            {draft.trim() ? ' (includes your unsent message)' : ''}
+            {draft.trim() ? ' · includes your unsent message' : ''}
+            {prefill ? ' · ends with the start of the reply you wrote' : ''}
           </p>
           <pre className="prompt" data-testid="prompt-text">
             {prompt.text}

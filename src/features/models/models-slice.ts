@@ -168,6 +168,8 @@ export const createModelsSlice =
             },
           );
           patch({ status: 'ready', loaded: result });
+          // Ask once a model is worth keeping: browsers may evict non-persistent storage.
+          if (!get().models.storage?.persisted) await requestPersistence().catch(() => false);
         } catch (e) {
           patch({ status: 'error', error: toErrorInfo(e) });
         }
