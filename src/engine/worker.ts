@@ -87,25 +87,17 @@ async function load(opts: LoadOptions, id: number): Promise<LoadResult> {
   const device = pick(() => chooseDevice(opts.device, caps));
   const dtype = pick(() => chooseDtype(device.value, opts.dtype, info.sizes, caps));
 
-  const attempt = async () => {
-    const tracker = createProgressTracker((progress) => post({ type: 'progress', id, progress }));
-    return TextModel.load(opts, device.value, dtype.value, (e) => {
-      tracker.onEvent(e);
-    });
-  };
+  const tracker = createProgressTracker((progress) => post({ type: 'progress', id, progress }));
   let model: TextModel;
   try {
-    model = await attempt();
+    model = await TextModel.load(opts, device.value, dtype.value, (e) => tracker.onEvent(e));
   } catch (e) {
     const err = classifyError(e);
-    if (err.code !== 'corrupt_file') throw err;
-    // A truncated or corrupt file may be our cached copy: drop it and fetch once more.
-    await deleteCachedRepo(opts.repo);
-    try {
-      model = await attempt();
-    } catch (again) {
-      throw classifyError(again);
-    }
+    // A truncated or corrupt file may be our cached copy: drop it so the next load fetches it
+    // again. The client retries in a fresh worker, since a failed ORT session can leave this one
+    // unusable.
+    if (err.code === 'corrupt_file') await deleteCachedRepo(opts.repo);
+    throw err;
   }
   loaded = model;
   return {

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { EngineClient } from '../../engine/client';
-import type { EngineErrorInfo } from '../../engine/errors';
+import { EngineError, type EngineErrorInfo } from '../../engine/errors';
 import type { Capabilities, LoadProgress, LoadResult, RepoInfo } from '../../engine/protocol';
 import type { AppState } from '../../store/app-state';
 import { toErrorInfo } from '../../store/errors';
@@ -146,8 +146,8 @@ export const createModelsSlice =
         const repo = s.models.selectedRepo;
         patch({ status: 'loading', error: null, fatal: null, loaded: null, download: null });
         let last = { at: performance.now(), loaded: 0 };
-        try {
-          const result = await engine().request(
+        const request = () =>
+          engine().request(
             'load',
             {
               repo,
@@ -167,6 +167,16 @@ export const createModelsSlice =
               },
             },
           );
+        try {
+          let result;
+          try {
+            result = await request();
+          } catch (e) {
+            if (!(e instanceof EngineError) || e.code !== 'corrupt_file') throw e;
+            // The worker has deleted the cached copy; fetch once more in a fresh worker.
+            engine().restart('cancelled');
+            result = await request();
+          }
           patch({ status: 'ready', loaded: result });
           // Ask once a model is worth keeping: browsers may evict non-persistent storage.
           if (!get().models.storage?.persisted) await requestPersistence().catch(() => false);
