@@ -53,6 +53,8 @@ export interface LoadResult {
   /** Special-token strings: kept in the raw text for parsing, hidden from the chat display. */
   specialTokens: string[];
   eosToken: string;
+  /** Problems that did not stop the load, e.g. the cache was full so nothing was saved. */
+  warnings: string[];
 }
 
 export interface FileProgress {

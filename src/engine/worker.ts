@@ -89,6 +89,7 @@ async function load(opts: LoadOptions, id: number): Promise<LoadResult> {
 
   const tracker = createProgressTracker((progress) => post({ type: 'progress', id, progress }));
   let model: TextModel;
+  const cacheFailures = watchCacheWarnings();
   try {
     model = await TextModel.load(opts, device.value, dtype.value, (e) => tracker.onEvent(e));
   } catch (e) {
@@ -98,6 +99,8 @@ async function load(opts: LoadOptions, id: number): Promise<LoadResult> {
     // unusable.
     if (err.code === 'corrupt_file') await deleteCachedRepo(opts.repo);
     throw err;
+  } finally {
+    cacheFailures.stop();
   }
   loaded = model;
   return {
@@ -110,7 +113,26 @@ async function load(opts: LoadOptions, id: number): Promise<LoadResult> {
     threads: opts.threads,
     specialTokens: model.specialTokens,
     eosToken: model.eosToken,
+    warnings: cacheFailures.count
+      ? [
+          `${cacheFailures.count} file(s) could not be saved for offline use (the browser's storage is probably full). The model works now but will download again next time: free space under Cached models.`,
+        ]
+      : [],
   };
+}
+
+/**
+ * Transformers.js only logs a warning when Cache Storage refuses a file (e.g. QuotaExceededError)
+ * and carries on, so we count those warnings to tell the user their model was not saved.
+ */
+function watchCacheWarnings() {
+  const original = console.warn;
+  const watcher = { count: 0, stop: () => void (console.warn = original) };
+  console.warn = (...args: unknown[]) => {
+    if (String(args[0]).includes('Unable to add response to browser cache')) watcher.count++;
+    original(...args);
+  };
+  return watcher;
 }
 
 /** Turns the pure choosers' error codes into user-facing engine errors. */

@@ -28,6 +28,7 @@ class ScriptedWorker implements WorkerLike {
           dtype: 'q8',
           specialTokens: ['<|im_end|>'],
           eosToken: '<|im_end|>',
+          warnings: [],
         },
       });
     if (m.type === 'generate') {

@@ -195,6 +195,11 @@ export function ModelPanel() {
             </span>{' '}
             because {loaded.dtypeReason}
           </p>
+          {loaded.warnings.map((w) => (
+            <p key={w} className="notice" role="status">
+              {w}
+            </p>
+          ))}
           <p className="hint">
             Loaded in {formatMs(loaded.loadMs)}
             {loaded.device === 'wasm'
