@@ -8,6 +8,9 @@ test('loads the scripted model in the worker on WASM, streams a reply with stats
   await expect(page.getByTestId('loaded-device')).toHaveText('wasm');
   await expect(page.getByTestId('loaded-dtype')).toHaveText('q8');
   await expect(page.getByTestId('loaded-model')).toContainText('int8 is the fastest kernel');
+  // Cross-origin isolated, so ONNX Runtime ran with more than one WASM thread (and did not hang).
+  await expect(page.getByTestId('capabilities')).toContainText('multi-threaded WASM');
+  await expect(page.getByTestId('loaded-model')).toContainText(/[2-9] threads/);
 
   await send(page, 'Hi there');
   await expect(lastAssistant(page)).toHaveText(GREETING);
