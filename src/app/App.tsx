@@ -8,6 +8,7 @@ import { ModelPanel } from '../features/models/ModelPanel';
 import { StoragePanel } from '../features/models/StoragePanel';
 import { EngineSettings } from '../features/settings/EngineSettings';
 import { GenerationSettings } from '../features/settings/GenerationSettings';
+import { ToolsPanel } from '../features/tools/ToolsPanel';
 import { appStore, useApp } from '../store';
 
 export function App() {
@@ -48,6 +49,7 @@ export function App() {
       <ChatView draft={draft} setDraft={setDraft} prefill={prefill} setPrefill={setPrefill} />
       <aside className="sidebar right">
         <SystemPromptEditor />
+        <ToolsPanel />
         <GenerationSettings />
         <PromptInspector draft={draft} prefill={prefill} />
       </aside>

@@ -10,8 +10,12 @@ export type Role = 'system' | 'user' | 'assistant' | 'tool';
 
 export interface ChatTurn {
   role: Role;
-  content: string;
+  /** Text, or for `tool` turns a JSON value the template serialises (see template-json.ts). */
+  content: string | JsonValue;
 }
+
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 export interface RepoRef {
   repo: string;

@@ -12,6 +12,7 @@ import type { Device, Dtype } from '../lib/device-choice';
 import type { GenerationParams } from '../lib/generation-params';
 import { reusablePrefix } from '../lib/prefix-cache';
 import { EngineError } from './errors';
+import { contentForTemplate } from './template-json';
 import { yieldToEventLoop } from './yield';
 import { buildLogitsProcessors, generationConfig } from './logits-processors';
 import type { ChatModelHandle } from './model-handle';
@@ -72,7 +73,8 @@ export class TextModel implements ChatModelHandle {
   private renderIds(req: PromptRequest): { text: string; ids: bigint[] } {
     let text: string;
     try {
-      text = this.tokenizer.apply_chat_template(req.messages as never, {
+      const messages = req.messages.map((m) => ({ ...m, content: contentForTemplate(m.content) }));
+      text = this.tokenizer.apply_chat_template(messages as never, {
         tools: (req.tools ?? null) as never,
         add_generation_prompt: true,
         tokenize: false,

@@ -1,6 +1,7 @@
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
 import type { Conversation } from '../features/chat/conversation';
 import type { SettingsState } from '../features/settings/settings-slice';
+import type { ToolsSlice } from '../features/tools/tools-slice';
 import type { AppStore } from './create-store';
 
 interface Index {
@@ -20,11 +21,16 @@ export async function attachPersistence(
   store: AppStore,
   db: UseStore = createStore('lfm2-playground', 'state'),
 ) {
-  const [index, settings] = await Promise.all([
+  const [index, settings, tools] = await Promise.all([
     get<Index>('index', db),
     get<SettingsState>('settings', db),
+    get<ToolsSlice['tools']>('tools', db),
   ]);
   if (settings) store.setState((s) => ({ settings: { ...s.settings, ...settings } }));
+  if (tools)
+    store.setState((s) => ({
+      tools: { list: tools.list, settings: { ...s.tools.settings, ...tools.settings } },
+    }));
   if (index) {
     const convs = (
       await Promise.all(index.ids.map((id) => get<Conversation>(convKey(id), db)))
@@ -48,6 +54,10 @@ export async function attachPersistence(
   };
   writeIndex(store.getState());
   store.subscribe((next, prev) => {
+    if (next.tools !== prev.tools) {
+      const t = next.tools;
+      enqueue(() => set('tools', t, db));
+    }
     if (next.settings !== prev.settings) {
       const s = next.settings;
       enqueue(() => set('settings', s, db));

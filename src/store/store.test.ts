@@ -46,7 +46,9 @@ class ScriptedWorker implements WorkerLike {
 
 function setup() {
   const worker = new ScriptedWorker();
-  const store = createAppStore(new EngineClient(() => worker));
+  const store = createAppStore(new EngineClient(() => worker), () => ({
+    run: async () => ({ ok: true, value: null, logs: [], durationMs: 0 }),
+  }));
   return { worker, store };
 }
 

@@ -35,6 +35,7 @@ export function ChatView(composer: ComposerProps) {
             message={m}
             isLast={i === conv.messages.length - 1}
             specialTokens={specialTokens}
+            afterTool={m.role === 'assistant' && conv.messages[i - 1]?.role === 'tool'}
           />
         ))}
         <div ref={endRef} />

@@ -3,7 +3,9 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Markdown } from '../../components/Markdown';
 import { formatMs, formatRate } from '../../lib/format';
 import { appStore, useApp } from '../../store';
+import { splitToolCallSegments } from '../../lib/tool-calls/segments';
 import { displayText, type ChatMessage } from './conversation';
+import { ToolCallCard, ToolExecutionCard } from './ToolStages';
 
 const STATUS_LABEL: Partial<Record<ChatMessage['status'], string>> = {
   stopped: 'Stopped',
@@ -14,19 +16,43 @@ interface Props {
   message: ChatMessage;
   isLast: boolean;
   specialTokens: readonly string[];
+  /** The reply that follows tool results: stage 4 of a tool turn. */
+  afterTool: boolean;
 }
 
 export const MessageBubble = memo(function MessageBubble({
   message,
   isLast,
   specialTokens,
+  afterTool,
 }: Props) {
   const generating = useApp((s) => s.chat.generating !== null);
   const { regenerate, editAndResend } = appStore.getState();
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(message.content);
   const [copied, setCopied] = useState(false);
-  const text = displayText(message.content, specialTokens);
+  const segments =
+    message.role === 'assistant'
+      ? splitToolCallSegments(message.content, undefined, { final: message.status !== 'streaming' })
+      : [];
+  const text = displayText(
+    message.role === 'assistant'
+      ? segments.map((s) => (s.kind === 'text' ? s.text : '')).join('')
+      : message.content,
+    specialTokens,
+  );
+  const calls = segments.filter((s) => s.kind === 'call');
+
+  if (message.role === 'tool' && message.execution)
+    return (
+      <article
+        className="message message-tool"
+        aria-label="tool message"
+        data-status={message.execution.status}
+      >
+        <ToolExecutionCard messageId={message.id} execution={message.execution} />
+      </article>
+    );
 
   const copy = async () => {
     await navigator.clipboard?.writeText(text).catch(() => undefined);
@@ -42,6 +68,7 @@ export const MessageBubble = memo(function MessageBubble({
     >
       <header>
         <span className="role">{message.role === 'user' ? 'You' : 'Assistant'}</span>
+        {afterTool && <span className="chip">④ Answer</span>}
         {STATUS_LABEL[message.status] && (
           <span className="chip">{STATUS_LABEL[message.status]}</span>
         )}
@@ -73,13 +100,18 @@ export const MessageBubble = memo(function MessageBubble({
       ) : message.role === 'user' ? (
         <p className="user-text">{text}</p>
       ) : (
-        <div className="assistant-text" data-testid="assistant-text">
-          {text ? (
-            <Markdown text={text} />
-          ) : message.status === 'streaming' ? (
-            <span className="cursor">▍</span>
-          ) : null}
-        </div>
+        <>
+          <div className="assistant-text" data-testid="assistant-text">
+            {text ? (
+              <Markdown text={text} />
+            ) : message.status === 'streaming' && calls.length === 0 ? (
+              <span className="cursor">▍</span>
+            ) : null}
+          </div>
+          {calls.map((c, i) => (
+            <ToolCallCard key={i} raw={c.raw} complete={c.complete} info={message.toolCalls} />
+          ))}
+        </>
       )}
       {message.error && <ErrorNotice error={message.error} />}
       {message.stats && (

@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { readyTools } from '../tools/tools-slice';
 import { useApp, engine } from '../../store';
 import { toErrorInfo } from '../../store/errors';
 import { toTurns } from './conversation';
@@ -11,6 +12,12 @@ export function PromptInspector({ draft, prefill }: { draft: string; prefill: st
   const conv = useApp((s) => s.chat.conversations[s.chat.activeId]);
   const loaded = useApp((s) => s.models.loaded);
   const generating = useApp((s) => s.chat.generating !== null);
+  const toolList = useApp((s) => s.tools.list);
+  const offerTools = useApp((s) => s.tools.settings.offerTools);
+  const tools = useMemo(() => {
+    const defs = offerTools ? readyTools(toolList).map((r) => r.definition) : [];
+    return defs.length ? defs : undefined;
+  }, [toolList, offerTools]);
   const [prompt, setPrompt] = useState<{ text: string; tokenCount: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -21,7 +28,7 @@ export function PromptInspector({ draft, prefill }: { draft: string; prefill: st
     if (draft.trim()) turns.push({ role: 'user', content: draft });
     const timer = setTimeout(() => {
       engine
-        .request('render', { messages: turns, prefill: prefill || undefined })
+        .request('render', { messages: turns, tools, prefill: prefill || undefined })
         .then((p) => live && (setPrompt(p), setError(null)))
         .catch((e) => live && setError(toErrorInfo(e).message));
     }, 150);
@@ -29,7 +36,7 @@ export function PromptInspector({ draft, prefill }: { draft: string; prefill: st
       live = false;
       clearTimeout(timer);
     };
-  }, [conv, draft, prefill, loaded, generating]);
+  }, [conv, draft, prefill, tools, loaded, generating]);
 
   return (
     <section className="panel inspector" aria-labelledby="inspector-heading">

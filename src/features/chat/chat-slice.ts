@@ -1,5 +1,8 @@
 import type { StateCreator } from 'zustand';
 import type { EngineClient } from '../../engine/client';
+import type { ToolSandbox } from '../../sandbox/tool-sandbox';
+import { readyTools, type ReadyTool } from '../tools/tools-slice';
+import { planToolCalls, toolListExcerpt, type PlannedCall } from './tool-turn';
 import type { AppState } from '../../store/app-state';
 import { toErrorInfo } from '../../store/errors';
 import {
@@ -11,7 +14,11 @@ import {
   type ChatMessage,
   type Conversation,
   type ExampleTurn,
+  type ToolExecution,
 } from './conversation';
+
+/** Runs a user's tool in isolation; the browser passes its ToolSandbox, tests a fake. */
+export type ToolRunner = Pick<ToolSandbox, 'run'>;
 
 export interface ChatSlice {
   chat: {
@@ -33,6 +40,8 @@ export interface ChatSlice {
   regenerate(): Promise<void>;
   editAndResend(messageId: string, text: string): Promise<void>;
   stop(): void;
+  /** Answers an "ask before running" prompt for a pending tool call. */
+  approveToolCall(messageId: string, allow: boolean): void;
   dismissNotice(): void;
   hydrateChat(conversations: Conversation[], activeId?: string): void;
 }
@@ -49,8 +58,9 @@ export function initialChat(): ChatSlice['chat'] {
 }
 
 export const createChatSlice =
-  (engine: EngineClient): StateCreator<AppState, [], [], ChatSlice> =>
+  (engine: EngineClient, tools: () => ToolRunner): StateCreator<AppState, [], [], ChatSlice> =>
   (set, get) => {
+    const approvals = new Map<string, (allow: boolean) => void>();
     const patchChat = (p: Partial<ChatSlice['chat']>) =>
       set((s) => ({ chat: { ...s.chat, ...p } }));
     const updateConv = (id: string, f: (c: Conversation) => Conversation) =>
@@ -71,14 +81,19 @@ export const createChatSlice =
       }));
     const active = () => get().chat.conversations[get().chat.activeId];
 
-    async function generateReply(convId: string, prefill?: string): Promise<void> {
+    /** Generates one assistant message; returns it once finished (null if nothing ran). */
+    async function generateReply(
+      convId: string,
+      prefill: string | undefined,
+      toolDefs: object[] | undefined,
+    ): Promise<ChatMessage | null> {
       const s = get();
       const loaded = s.models.loaded;
       if (!loaded) {
         patchChat({ notice: 'Load a model first: pick one in the Models panel and press Load.' });
-        return;
+        return null;
       }
-      if (s.chat.generating) return;
+      if (s.chat.generating) return null;
       const conv = s.chat.conversations[convId];
       const turns = toTurns(conv);
       const msg: ChatMessage = {
@@ -105,7 +120,12 @@ export const createChatSlice =
       try {
         const result = await engine.request(
           'generate',
-          { messages: turns, prefill: prefill || undefined, params: s.settings.params },
+          {
+            messages: turns,
+            tools: toolDefs,
+            prefill: prefill || undefined,
+            params: s.settings.params,
+          },
           {
             onToken: (t) => {
               pending += t;
@@ -126,6 +146,106 @@ export const createChatSlice =
         updateMsg(convId, msg.id, (m) => ({ ...m, status: 'error', error: toErrorInfo(e) }));
       } finally {
         patchChat({ generating: null });
+      }
+      return get().chat.conversations[convId]?.messages.find((m) => m.id === msg.id) ?? null;
+    }
+
+    const appendMessage = (convId: string, m: ChatMessage) =>
+      updateConv(convId, (c) => ({ ...c, messages: [...c.messages, m] }));
+
+    const updateExecution = (convId: string, msgId: string, patch: Partial<ToolExecution>) =>
+      updateMsg(convId, msgId, (m) => ({ ...m, execution: { ...m.execution!, ...patch } }));
+
+    /** Stage 3 for one call: approval if asked for, then the sandboxed run. */
+    async function execute(convId: string, call: PlannedCall): Promise<ToolExecution> {
+      const msg: ChatMessage = {
+        id: newId(),
+        role: 'tool',
+        content: '',
+        status: 'done',
+        createdAt: Date.now(),
+        execution: { name: call.name, args: call.args, status: 'running' },
+      };
+      appendMessage(convId, msg);
+      const finish = (patch: Partial<ToolExecution>) => {
+        updateExecution(convId, msg.id, patch);
+        return get().chat.conversations[convId].messages.find((m) => m.id === msg.id)!.execution!;
+      };
+      if (!call.tool) return finish({ status: 'error', error: call.error });
+      const tool: ReadyTool = call.tool;
+      if (tool.tool.askBeforeRunning) {
+        updateExecution(convId, msg.id, { status: 'awaiting-approval' });
+        const allowed = await new Promise<boolean>((resolve) => approvals.set(msg.id, resolve));
+        approvals.delete(msg.id);
+        if (!allowed) return finish({ status: 'denied' });
+        updateExecution(convId, msg.id, { status: 'running' });
+      }
+      const r = await tools().run(tool.tool.implementation, call.args, {
+        timeoutMs: get().tools.settings.timeoutMs,
+      });
+      return r.ok
+        ? finish({
+            status: 'done',
+            result: r.value as ToolExecution['result'],
+            logs: r.logs,
+            durationMs: r.durationMs,
+          })
+        : finish({ status: 'error', error: r.message, logs: r.logs, durationMs: r.durationMs });
+    }
+
+    /**
+     * The four-step loop: the model sees the enabled tools (1), writes calls (2), we run them and
+     * return each result as a `tool` message (3), and it continues until it answers in text (4).
+     */
+    async function respond(convId: string, prefill?: string): Promise<void> {
+      const { list, settings } = get().tools;
+      const ready = settings.offerTools ? readyTools(list) : [];
+      const toolDefs = ready.length ? ready.map((r) => r.definition) : undefined;
+      for (let round = 0; ; round++) {
+        const reply = await generateReply(convId, round === 0 ? prefill : undefined, toolDefs);
+        if (!reply || reply.status !== 'done' || !toolDefs) return;
+        const plan = planToolCalls(reply.content, ready);
+        if (!plan) return;
+        const rendered = await engine
+          .request('render', {
+            messages: toTurns(get().chat.conversations[convId]),
+            tools: toolDefs,
+          })
+          .catch(() => null);
+        updateMsg(convId, reply.id, (m) => ({
+          ...m,
+          toolCalls: {
+            ...plan.info,
+            toolPrompt: rendered ? toolListExcerpt(rendered.text) : undefined,
+          },
+        }));
+        if (round + 1 > settings.maxRounds) {
+          patchChat({
+            notice: `Stopped after ${settings.maxRounds} tool round(s) without a final answer (Tools → max rounds).`,
+          });
+          return;
+        }
+        const failures = plan.planned.filter((c) => c.error);
+        if (failures.length && !settings.returnErrorsToModel) {
+          for (const c of plan.planned)
+            await execute(
+              convId,
+              c.error
+                ? c
+                : {
+                    ...c,
+                    tool: undefined,
+                    error: 'not run: another call in this block was invalid',
+                  },
+            );
+          patchChat({
+            notice:
+              'The model made an invalid tool call; errors are not sent back to it (Tools settings).',
+          });
+          return;
+        }
+        // Several calls in one block each get their own tool message, in order.
+        for (const call of plan.planned) await execute(convId, call);
       }
     }
 
@@ -195,16 +315,19 @@ export const createChatSlice =
           title: c.messages.length === 0 ? titleFrom(text) : c.title,
           messages: [...c.messages, user],
         }));
-        await generateReply(conv.id, prefill);
+        await respond(conv.id, prefill);
       },
       regenerate: async () => {
         const conv = active();
-        const last = conv.messages.at(-1);
-        if (!last || get().chat.generating) return;
-        const prefill = last.role === 'assistant' ? last.prefill : undefined;
-        if (last.role === 'assistant')
-          updateConv(conv.id, (c) => ({ ...c, messages: c.messages.slice(0, -1) }));
-        await generateReply(conv.id, prefill);
+        if (get().chat.generating) return;
+        // The whole reply to the last user message goes, tool calls and results included.
+        const lastUser = conv.messages.findLastIndex((m) => m.role === 'user');
+        if (lastUser < 0) return;
+        const prefill = conv.messages
+          .slice(lastUser + 1)
+          .find((m) => m.role === 'assistant')?.prefill;
+        updateConv(conv.id, (c) => ({ ...c, messages: c.messages.slice(0, lastUser + 1) }));
+        await respond(conv.id, prefill);
       },
       editAndResend: async (messageId, text) => {
         const conv = active();
@@ -215,9 +338,10 @@ export const createChatSlice =
           ...c,
           messages: [...c.messages.slice(0, i), { ...c.messages[i], content: text }],
         }));
-        await generateReply(conv.id);
+        await respond(conv.id);
       },
       stop: () => engine.stop(),
+      approveToolCall: (messageId, allow) => approvals.get(messageId)?.(allow),
       dismissNotice: () => patchChat({ notice: null }),
       hydrateChat: (conversations, activeId) => {
         if (conversations.length === 0) return;

@@ -1,12 +1,34 @@
 import { z } from 'zod';
 import type { EngineErrorInfo } from '../../engine/errors';
-import type { ChatTurn, GenerationStats } from '../../engine/protocol';
+import type { ChatTurn, GenerationStats, JsonValue } from '../../engine/protocol';
+import type { SandboxLog } from '../../sandbox/tool-sandbox';
 
 export type MessageStatus = 'done' | 'streaming' | 'stopped' | 'error' | 'interrupted';
 
+/** Stage 2 of a tool turn: what the model asked for, as parsed. */
+export interface ToolCallsInfo {
+  /** The raw text between the call markers, exactly as the model wrote it. */
+  raw: string;
+  calls: { name: string; args: Record<string, JsonValue>; error?: string }[];
+  parseError?: string;
+  /** Stage 1: the tool definitions as they appear in the rendered system prompt. */
+  toolPrompt?: string;
+}
+
+/** Stage 3: one execution of a user's tool (or a call that could not be executed). */
+export interface ToolExecution {
+  name: string;
+  args: Record<string, JsonValue>;
+  status: 'awaiting-approval' | 'running' | 'done' | 'error' | 'denied';
+  result?: JsonValue;
+  error?: string;
+  logs?: SandboxLog[];
+  durationMs?: number;
+}
+
 export interface ChatMessage {
   id: string;
-  role: 'user' | 'assistant';
+  role: 'user' | 'assistant' | 'tool';
   /** Raw text as the template gets it; assistant text keeps the model's special tokens. */
   content: string;
   status: MessageStatus;
@@ -15,6 +37,10 @@ export interface ChatMessage {
   stats?: GenerationStats;
   error?: EngineErrorInfo;
   model?: { repo: string; device: string; dtype: string };
+  /** Assistant messages that called tools. */
+  toolCalls?: ToolCallsInfo;
+  /** Tool messages: the execution whose result goes back to the model. */
+  execution?: ToolExecution;
   createdAt: number;
 }
 
@@ -57,9 +83,26 @@ export function toTurns(conv: Conversation, messages: ChatMessage[] = conv.messa
     if (ex.content.trim()) turns.push({ role: ex.role, content: ex.content });
   for (const m of messages) {
     if (m.role === 'assistant' && m.status === 'error' && !m.content) continue;
+    if (m.role === 'tool') {
+      if (
+        !m.execution ||
+        m.execution.status === 'running' ||
+        m.execution.status === 'awaiting-approval'
+      )
+        continue;
+      turns.push({ role: 'tool', content: toolTurnContent(m.execution) });
+      continue;
+    }
     turns.push({ role: m.role, content: m.content });
   }
   return turns;
+}
+
+/** What the model reads back: the result value itself (serialised by the template) or the error. */
+export function toolTurnContent(e: ToolExecution): JsonValue {
+  if (e.status === 'done') return e.result ?? null;
+  if (e.status === 'denied') return `Error: the user did not allow running ${e.name}.`;
+  return `Error: ${e.error ?? 'the call failed'}`;
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -92,12 +135,41 @@ const statsSchema = z.object({
 
 const messageSchema = z.object({
   id: z.string().optional(),
-  role: z.enum(['user', 'assistant']),
+  role: z.enum(['user', 'assistant', 'tool']),
   content: z.string(),
   status: z.enum(['done', 'streaming', 'stopped', 'error', 'interrupted']).optional(),
   prefill: z.string().optional(),
   stats: statsSchema.optional(),
   model: z.object({ repo: z.string(), device: z.string(), dtype: z.string() }).optional(),
+  toolCalls: z
+    .object({
+      raw: z.string(),
+      calls: z.array(
+        z.object({
+          name: z.string(),
+          args: z.record(z.string(), z.any()),
+          error: z.string().optional(),
+        }),
+      ),
+      parseError: z.string().optional(),
+      toolPrompt: z.string().optional(),
+    })
+    .optional(),
+  execution: z
+    .object({
+      name: z.string(),
+      args: z.record(z.string(), z.any()),
+      status: z.enum(['awaiting-approval', 'running', 'done', 'error', 'denied']),
+      result: z.any().optional(),
+      error: z.string().optional(),
+      logs: z
+        .array(
+          z.object({ level: z.enum(['log', 'info', 'warn', 'error', 'debug']), text: z.string() }),
+        )
+        .optional(),
+      durationMs: z.number().optional(),
+    })
+    .optional(),
   createdAt: z.number().optional(),
 });
 
@@ -154,6 +226,13 @@ export function importConversation(json: string): ImportResult {
         id: newId(),
         status: m.status === 'streaming' ? 'interrupted' : (m.status ?? 'done'),
         createdAt: m.createdAt ?? now,
+        execution: m.execution && {
+          ...m.execution,
+          // A call cut off by the export can't resume; say so instead of spinning forever.
+          ...(m.execution.status === 'running' || m.execution.status === 'awaiting-approval'
+            ? { status: 'error' as const, error: 'interrupted before it finished' }
+            : {}),
+        },
       })),
     },
   };

@@ -1,0 +1,193 @@
+import { useCallback, useMemo, useState } from 'react';
+import type { ToolRunResult } from '../../sandbox/tool-sandbox';
+import { appStore, toolSandbox, useApp } from '../../store';
+import { CodeEditor } from './CodeEditor';
+import { checkArguments, checkDefinition, checkImplementation } from './tool-definition';
+
+export function ToolEditor({ id, onClose }: { id: string; onClose: () => void }) {
+  const tool = useApp((s) => s.tools.list.find((t) => t.id === id));
+  const list = useApp((s) => s.tools.list);
+  const timeoutMs = useApp((s) => s.tools.settings.timeoutMs);
+  const { updateTool } = appStore.getState();
+  const [testArgs, setTestArgs] = useState('{}');
+  const [testResult, setTestResult] = useState<TestOutcome | null>(null);
+  const [running, setRunning] = useState(false);
+
+  const otherNames = useMemo(
+    () =>
+      list
+        .filter((t) => t.id !== id)
+        .map((t) => checkDefinition(t.definition).definition?.name)
+        .filter((n): n is string => Boolean(n)),
+    [list, id],
+  );
+  const checkDef = useCallback(
+    (text: string) => checkDefinition(text, otherNames).problems,
+    [otherNames],
+  );
+  if (!tool) return null;
+  const defCheck = checkDefinition(tool.definition, otherNames);
+  const implProblems = checkImplementation(tool.implementation);
+
+  const testRun = async () => {
+    let args: Record<string, unknown>;
+    try {
+      args = JSON.parse(testArgs);
+    } catch (e) {
+      setTestResult({
+        ok: false,
+        kind: 'input',
+        message: `Arguments are not valid JSON: ${(e as Error).message}`,
+        logs: [],
+        durationMs: 0,
+      });
+      return;
+    }
+    if (defCheck.ok) {
+      const problems = checkArguments(defCheck.definition, args);
+      if (problems.length) {
+        setTestResult({
+          ok: false,
+          kind: 'input',
+          message: `Arguments fail the schema: ${problems.join('; ')}`,
+          logs: [],
+          durationMs: 0,
+        });
+        return;
+      }
+    }
+    setRunning(true);
+    try {
+      setTestResult(await toolSandbox().run(tool.implementation, args, { timeoutMs }));
+    } finally {
+      setRunning(false);
+    }
+  };
+
+  return (
+    <div className="modal-backdrop" onClick={onClose}>
+      <div
+        className="modal"
+        role="dialog"
+        aria-modal="true"
+        aria-label={`Edit tool ${defCheck.definition?.name ?? ''}`}
+        onClick={(e) => e.stopPropagation()}
+        onKeyDown={(e) => e.key === 'Escape' && onClose()}
+      >
+        <header className="row">
+          <h2>Edit tool</h2>
+          <span className="spacer" />
+          <button type="button" onClick={onClose}>
+            Done
+          </button>
+        </header>
+        <div className="editor-grid">
+          <section>
+            <h3>Definition (JSON)</h3>
+            <p className="hint">
+              <code>{'{"name", "description", "parameters"}'}</code>, parameters as JSON Schema.
+              Sent to the model exactly as written.
+            </p>
+            <CodeEditor
+              label="Tool definition"
+              language="json"
+              value={tool.definition}
+              onChange={(v) => updateTool(id, { definition: v })}
+              check={checkDef}
+              minHeight="220px"
+            />
+            <ul className="problems" aria-label="Definition problems">
+              {defCheck.problems.map((p, i) => (
+                <li key={i}>
+                  {p.line ? `Line ${p.line}: ` : ''}
+                  {p.message}
+                </li>
+              ))}
+            </ul>
+          </section>
+          <section>
+            <h3>Implementation (JavaScript)</h3>
+            <p className="hint">
+              An async function that receives the arguments object and returns a JSON value. It runs
+              in an isolated sandbox.
+            </p>
+            <CodeEditor
+              label="Tool implementation"
+              language="javascript"
+              value={tool.implementation}
+              onChange={(v) => updateTool(id, { implementation: v })}
+              check={checkImplementation}
+              minHeight="220px"
+            />
+            <ul className="problems" aria-label="Implementation problems">
+              {implProblems.map((p, i) => (
+                <li key={i}>
+                  {p.line ? `Line ${p.line}: ` : ''}
+                  {p.message}
+                </li>
+              ))}
+            </ul>
+          </section>
+        </div>
+        <div className="row">
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={tool.enabled}
+              onChange={(e) => updateTool(id, { enabled: e.target.checked })}
+            />
+            Enabled
+          </label>
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={tool.askBeforeRunning}
+              onChange={(e) => updateTool(id, { askBeforeRunning: e.target.checked })}
+            />
+            Ask before running
+          </label>
+        </div>
+        <section className="test-run">
+          <h3>Try it</h3>
+          <div className="row">
+            <input
+              aria-label="Test arguments"
+              value={testArgs}
+              onChange={(e) => setTestArgs(e.target.value)}
+              placeholder='{"city": "Paris"}'
+            />
+            <button
+              type="button"
+              onClick={() => void testRun()}
+              disabled={running || implProblems.length > 0}
+            >
+              {running ? 'Running…' : 'Run'}
+            </button>
+          </div>
+          {testResult && <RunOutput result={testResult} />}
+        </section>
+      </div>
+    </div>
+  );
+}
+
+type TestOutcome =
+  ToolRunResult | { ok: false; kind: 'input'; message: string; logs: []; durationMs: 0 };
+
+function RunOutput({ result }: { result: TestOutcome }) {
+  return (
+    <div className="run-output" data-testid="test-run-output" data-ok={result.ok}>
+      {result.ok ? (
+        <pre>{JSON.stringify(result.value, null, 2)}</pre>
+      ) : (
+        <p className="field-error" role="alert">
+          {result.message}
+        </p>
+      )}
+      {result.logs.length > 0 && (
+        <pre className="logs">{result.logs.map((l) => `[${l.level}] ${l.text}`).join('\n')}</pre>
+      )}
+      <p className="hint">{Math.round(result.durationMs)} ms</p>
+    </div>
+  );
+}

@@ -1,0 +1,187 @@
+import { useRef, useState } from 'react';
+import { appStore, useApp } from '../../store';
+import { checkDefinition, checkImplementation } from './tool-definition';
+import { ToolEditor } from './ToolEditor';
+import { exportToolSet } from './tool-set-io';
+
+const TOOL_MODEL = 'onnx-community/LFM2-1.2B-Tool-ONNX';
+
+export function ToolsPanel() {
+  const list = useApp((s) => s.tools.list);
+  const settings = useApp((s) => s.tools.settings);
+  const selectedRepo = useApp((s) => s.models.selectedRepo);
+  const a = appStore.getState();
+  const [editing, setEditing] = useState<string | null>(null);
+  const [importError, setImportError] = useState<string | null>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+
+  const names: string[] = [];
+  const rows = list.map((t) => {
+    const def = checkDefinition(t.definition, names);
+    if (def.definition?.name) names.push(def.definition.name);
+    const problems = def.problems.length + checkImplementation(t.implementation).length;
+    return { tool: t, name: def.definition?.name ?? '(unnamed)', problems };
+  });
+
+  const exportAll = () => {
+    const blob = new Blob([exportToolSet(list)], { type: 'application/json' });
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = 'lfm2-tools.json';
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  };
+
+  const importFile = async (file: File | undefined) => {
+    if (!file) return;
+    setImportError(
+      file.size > 5e6
+        ? 'That file is over 5 MB; a tool set is much smaller.'
+        : a.importTools(await file.text(), 'append'),
+    );
+    if (fileRef.current) fileRef.current.value = '';
+  };
+
+  return (
+    <section className="panel" aria-labelledby="tools-heading">
+      <h2 id="tools-heading">Tools</h2>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={settings.offerTools}
+          onChange={(e) => a.setToolSettings({ offerTools: e.target.checked })}
+        />
+        Offer enabled tools to the model
+      </label>
+      {settings.offerTools && selectedRepo !== TOOL_MODEL && (
+        <p className="hint">
+          LFM2 1.2B Tool is trained for this (greedy decoding).{' '}
+          <button type="button" className="link" onClick={() => a.selectModel(TOOL_MODEL)}>
+            Pick it
+          </button>
+        </p>
+      )}
+      <ul className="tool-list" aria-label="Tools">
+        {rows.map(({ tool, name, problems }, i) => (
+          <li key={tool.id} data-invalid={problems > 0}>
+            <input
+              type="checkbox"
+              aria-label={`Enable ${name}`}
+              checked={tool.enabled}
+              onChange={(e) => a.updateTool(tool.id, { enabled: e.target.checked })}
+            />
+            <button
+              type="button"
+              className="tool-name"
+              onClick={() => setEditing(tool.id)}
+              title="Edit"
+            >
+              {name}
+              {problems > 0 && (
+                <span className="chip danger">
+                  {problems} problem{problems > 1 ? 's' : ''}
+                </span>
+              )}
+              {tool.askBeforeRunning && <span className="chip">asks</span>}
+            </button>
+            <button
+              type="button"
+              className="link"
+              aria-label={`Move ${name} up`}
+              disabled={i === 0}
+              onClick={() => a.moveTool(tool.id, -1)}
+            >
+              ↑
+            </button>
+            <button
+              type="button"
+              className="link"
+              aria-label={`Move ${name} down`}
+              disabled={i === rows.length - 1}
+              onClick={() => a.moveTool(tool.id, 1)}
+            >
+              ↓
+            </button>
+            <button
+              type="button"
+              className="link"
+              aria-label={`Duplicate ${name}`}
+              onClick={() => a.duplicateTool(tool.id)}
+            >
+              ⧉
+            </button>
+            <button
+              type="button"
+              className="link"
+              aria-label={`Delete ${name}`}
+              onClick={() => a.deleteTool(tool.id)}
+            >
+              ×
+            </button>
+          </li>
+        ))}
+      </ul>
+      <div className="row">
+        <button type="button" onClick={() => setEditing(a.addTool())}>
+          Add tool
+        </button>
+        <button type="button" onClick={exportAll}>
+          Export
+        </button>
+        <button type="button" onClick={() => fileRef.current?.click()}>
+          Import
+        </button>
+        <input
+          ref={fileRef}
+          type="file"
+          hidden
+          accept="application/json,.json"
+          aria-label="Import tools file"
+          onChange={(e) => void importFile(e.target.files?.[0])}
+        />
+      </div>
+      {importError && (
+        <p className="field-error" role="alert">
+          {importError}
+        </p>
+      )}
+      <details>
+        <summary>Tool settings</summary>
+        <label className="field">
+          <span>Timeout per call (seconds)</span>
+          <input
+            type="number"
+            aria-label="Tool timeout (seconds)"
+            min={0.1}
+            step={0.5}
+            value={settings.timeoutMs / 1000}
+            onChange={(e) => a.setToolSettings({ timeoutMs: e.target.valueAsNumber * 1000 })}
+          />
+        </label>
+        <label className="field">
+          <span>Max tool rounds per reply</span>
+          <input
+            type="number"
+            aria-label="Max tool rounds"
+            min={1}
+            max={20}
+            value={settings.maxRounds}
+            onChange={(e) => a.setToolSettings({ maxRounds: e.target.valueAsNumber })}
+          />
+        </label>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={settings.returnErrorsToModel}
+            onChange={(e) => a.setToolSettings({ returnErrorsToModel: e.target.checked })}
+          />
+          Send call errors back to the model so it can correct itself
+        </label>
+        <button type="button" className="link" onClick={a.resetStarterTools}>
+          Restore the starter tools
+        </button>
+      </details>
+      {editing && <ToolEditor id={editing} onClose={() => setEditing(null)} />}
+    </section>
+  );
+}

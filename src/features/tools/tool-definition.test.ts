@@ -1,0 +1,138 @@
+import { runInNewContext } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { starterTools } from './starter-tools';
+import { checkArguments, checkDefinition, checkImplementation } from './tool-definition';
+
+const good = `{
+  "name": "get_weather",
+  "description": "Weather for a city",
+  "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
+}`;
+
+describe('checkDefinition', () => {
+  it('accepts a well-formed definition', () => {
+    const r = checkDefinition(good);
+    expect(r.ok).toBe(true);
+    expect(r.definition?.name).toBe('get_weather');
+  });
+  it('points a JSON syntax error at its line', () => {
+    const r = checkDefinition('{\n  "name": "x",\n  "description": "d"\n  "parameters": {}\n}');
+    expect(r.ok).toBe(false);
+    expect(r.problems[0].message).toMatch(/Invalid JSON/);
+    expect(r.problems[0].line).toBe(4);
+  });
+  it('requires name, description and parameters', () => {
+    const r = checkDefinition('{}');
+    expect(r.problems.map((p) => p.message).join('\n')).toMatch(
+      /"name" is required[\s\S]*"description" is required[\s\S]*"parameters" is required/,
+    );
+  });
+  it('rejects names the model cannot call', () => {
+    const r = checkDefinition(good.replace('get_weather', 'get-weather'));
+    expect(r.problems[0]).toMatchObject({ line: 2 });
+    expect(r.problems[0].message).toMatch(/not a valid function name/);
+  });
+  it('rejects duplicate names', () => {
+    expect(checkDefinition(good, ['get_weather']).problems[0].message).toMatch(/already named/);
+  });
+  it('rejects an invalid JSON Schema', () => {
+    const r = checkDefinition(good.replace('"type": "string"', '"type": "strin"'));
+    expect(r.ok).toBe(false);
+    expect(r.problems[0].message).toMatch(/not a valid JSON Schema/);
+  });
+  it('rejects non-object parameters', () => {
+    const r = checkDefinition(good.replace('"type": "object"', '"type": "array"'));
+    expect(r.problems[0].message).toMatch(/must describe an object/);
+  });
+  it('rejects a top-level array', () => {
+    expect(checkDefinition('[]').problems[0].message).toMatch(/JSON object/);
+  });
+});
+
+describe('checkImplementation', () => {
+  it.each([
+    'async function f({ a }) { return a; }',
+    'function f(x) { return 1 }',
+    'async ({ city }) => ({ city })',
+  ])('accepts %s', (src) => expect(checkImplementation(src)).toEqual([]));
+  it('reports a syntax error with its line', () => {
+    const p = checkImplementation('async function f() {\n  return {;\n}');
+    expect(p[0].line).toBe(2);
+    expect(p[0].message).toMatch(/Syntax error/);
+  });
+  it('rejects something that is not a single function', () => {
+    expect(checkImplementation('const x = 1;')[0].message).toMatch(/single function|Syntax error/);
+    expect(checkImplementation('1 + 1')[0].message).toMatch(/single function/);
+    expect(checkImplementation('  ')[0].message).toMatch(/empty/);
+  });
+});
+
+describe('checkArguments', () => {
+  const def = checkDefinition(good).definition!;
+  it('passes valid arguments', () => expect(checkArguments(def, { city: 'Paris' })).toEqual([]));
+  it('explains missing and mistyped arguments', () => {
+    expect(checkArguments(def, {})[0]).toMatch(/must have required property 'city'/);
+    expect(checkArguments(def, { city: 3 })[0]).toMatch(/city must be string/);
+  });
+});
+
+describe('starter tools', () => {
+  const tools = starterTools();
+  const run = (name: string, args: object) => {
+    const tool = tools.find((t) => checkDefinition(t.definition).definition?.name === name)!;
+    // Node's vm is only a convenient evaluator for the test; the app runs tools in its sandbox.
+    const fn = runInNewContext(`(${tool.implementation})`) as (a: object) => Promise<unknown>;
+    return fn(args);
+  };
+  it('all have valid, uniquely named definitions and parsing implementations', () => {
+    const names: string[] = [];
+    for (const t of tools) {
+      const r = checkDefinition(t.definition, names);
+      expect(r.problems).toEqual([]);
+      names.push(r.definition!.name);
+      expect(checkImplementation(t.implementation)).toEqual([]);
+    }
+    expect(names).toEqual([
+      'get_weather',
+      'get_candidate_status',
+      'calculate',
+      'get_current_datetime',
+      'convert_units',
+    ]);
+  });
+  it('the card example returns the documented result', async () => {
+    expect(await run('get_candidate_status', { candidate_id: '12345' })).toEqual({
+      candidate_id: '12345',
+      status: 'Interview Scheduled',
+    });
+  });
+  it('the calculator evaluates arithmetic without eval and rejects code', async () => {
+    expect(await run('calculate', { expression: '(2 + 3) * 4 - 2^3 / -2' })).toMatchObject({
+      result: 24,
+    });
+    expect(
+      await run('calculate', { expression: '1.5e2 + .5' }).catch((e: Error) => e.message),
+    ).toMatch(/Unexpected/);
+    await expect(run('calculate', { expression: 'alert(1)' })).rejects.toThrow(/Unexpected/);
+  });
+  it('converts units', async () => {
+    expect(await run('convert_units', { value: 100, from_unit: 'c', to_unit: 'f' })).toMatchObject({
+      result: 212,
+    });
+    expect(await run('convert_units', { value: 1, from_unit: 'mi', to_unit: 'km' })).toMatchObject({
+      result: 1.609344,
+    });
+    await expect(run('convert_units', { value: 1, from_unit: 'kg', to_unit: 'm' })).rejects.toThrow(
+      /Cannot convert/,
+    );
+  });
+  it('weather comes from built-in data and fails clearly for unknown cities', async () => {
+    expect(await run('get_weather', { city: 'Paris' })).toEqual({
+      city: 'Paris',
+      temperature: 22,
+      condition: 'sunny',
+      unit: 'celsius',
+    });
+    await expect(run('get_weather', { city: 'Atlantis' })).rejects.toThrow(/No weather data/);
+  });
+});
