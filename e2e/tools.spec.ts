@@ -12,8 +12,19 @@ async function replaceCode(page: Page, label: string, text: string) {
 }
 
 /** Replaces the starter tools with one tool written through the editor. */
-async function defineTool(page: Page, name: string, implementation: string, params = '{"city": {"type": "string"}}') {
-  for (const n of ['get_weather', 'get_candidate_status', 'calculate', 'get_current_datetime', 'convert_units'])
+async function defineTool(
+  page: Page,
+  name: string,
+  implementation: string,
+  params = '{"city": {"type": "string"}}',
+) {
+  for (const n of [
+    'get_weather',
+    'get_candidate_status',
+    'calculate',
+    'get_current_datetime',
+    'convert_units',
+  ])
     await page.getByRole('button', { name: `Delete ${n}` }).click();
   await page.getByRole('button', { name: 'Add tool' }).click();
   await replaceCode(
@@ -22,8 +33,12 @@ async function defineTool(page: Page, name: string, implementation: string, para
     `{"name": "${name}", "description": "Weather for a city", "parameters": {"type": "object", "properties": ${params}, "required": ["city"]}}`,
   );
   await replaceCode(page, 'Tool implementation', implementation);
-  await expect(page.getByRole('list', { name: 'Definition problems' }).locator('li')).toHaveCount(0);
-  await expect(page.getByRole('list', { name: 'Implementation problems' }).locator('li')).toHaveCount(0);
+  await expect(page.getByRole('list', { name: 'Definition problems' }).locator('li')).toHaveCount(
+    0,
+  );
+  await expect(
+    page.getByRole('list', { name: 'Implementation problems' }).locator('li'),
+  ).toHaveCount(0);
   await page.getByRole('button', { name: 'Done' }).click();
   await page.getByLabel('Offer enabled tools to the model').check();
 }
@@ -56,12 +71,18 @@ test('a tool written in the editor runs through all four stages', async ({ page 
   await expect(page.getByText('④ Answer')).toBeVisible();
   await expect
     .poll(() => page.getByTestId('prompt-text').textContent())
-    .toContain('<|im_start|>tool\n<|tool_response_start|>{"city": "Paris", "temperature": 22}<|tool_response_end|><|im_end|>');
+    .toContain(
+      '<|im_start|>tool\n<|tool_response_start|>{"city": "Paris", "temperature": 22}<|tool_response_end|><|im_end|>',
+    );
 });
 
 test('a tool that throws gives a tool error and the model still answers', async ({ page }) => {
   await loadModel(page, SCRIPTED);
-  await defineTool(page, 'get_weather', `async function get_weather({ city }) {\n  throw new Error('weather service down');\n}`);
+  await defineTool(
+    page,
+    'get_weather',
+    `async function get_weather({ city }) {\n  throw new Error('weather service down');\n}`,
+  );
   await send(page, 'Weather in Paris?');
   const run = page.getByTestId('tool-execution');
   await expect(run).toHaveAttribute('data-status', 'error');
@@ -72,9 +93,15 @@ test('a tool that throws gives a tool error and the model still answers', async 
     .toContain('<|tool_response_start|>Error: weather service down');
 });
 
-test('a tool that never returns is stopped by the timeout and the app stays responsive', async ({ page }) => {
+test('a tool that never returns is stopped by the timeout and the app stays responsive', async ({
+  page,
+}) => {
   await loadModel(page, SCRIPTED);
-  await defineTool(page, 'get_weather', `async function get_weather({ city }) {\n  while (true) {}\n}`);
+  await defineTool(
+    page,
+    'get_weather',
+    `async function get_weather({ city }) {\n  while (true) {}\n}`,
+  );
   await page.getByText('Tool settings').click();
   await page.getByLabel('Tool timeout (seconds)').fill('1');
   await send(page, 'Weather in Paris?');
@@ -92,10 +119,38 @@ test('a tool that never returns is stopped by the timeout and the app stays resp
 test('bad definitions and code are pointed out at their line', async ({ page }) => {
   await page.goto('/');
   await page.getByRole('button', { name: 'Add tool' }).click();
-  await replaceCode(page, 'Tool definition', '{\n  "name": "bad-name",\n  "description": "x",\n  "parameters": {"type": "object"}\n}');
-  await expect(page.getByRole('list', { name: 'Definition problems' })).toContainText('Line 2: "bad-name" is not a valid function name');
+  await replaceCode(
+    page,
+    'Tool definition',
+    '{\n  "name": "bad-name",\n  "description": "x",\n  "parameters": {"type": "object"}\n}',
+  );
+  await expect(page.getByRole('list', { name: 'Definition problems' })).toContainText(
+    'Line 2: "bad-name" is not a valid function name',
+  );
   await replaceCode(page, 'Tool implementation', 'async function f() {\n  return {;\n}');
-  await expect(page.getByRole('list', { name: 'Implementation problems' })).toContainText('Line 2: Syntax error');
+  await expect(page.getByRole('list', { name: 'Implementation problems' })).toContainText(
+    'Line 2: Syntax error',
+  );
   await page.getByRole('button', { name: 'Done' }).click();
   await expect(page.getByRole('list', { name: 'Tools' })).toContainText('problems');
+});
+
+test('the loop also works with the LFM2.5 template, which formats tools differently', async ({
+  page,
+}) => {
+  await loadModel(page, 'test-org/LFM2.5-tiny-scripted-ONNX');
+  await defineTool(
+    page,
+    'get_weather',
+    `async function get_weather({ city }) {\n  return { city, temperature: 22 };\n}`,
+  );
+  await send(page, 'What is the weather in Paris?');
+  await expect(lastAssistant(page)).toHaveText(ANSWER);
+  await expect(page.getByTestId('tool-execution')).toHaveAttribute('data-status', 'done');
+  const defs = page.getByTestId('stage-definitions');
+  await defs.locator('summary').click();
+  await expect(defs).toContainText('List of tools: [{"name": "get_weather"');
+  await expect
+    .poll(() => page.getByTestId('prompt-text').textContent())
+    .toContain('<|im_start|>tool\n{"city": "Paris", "temperature": 22}<|im_end|>');
 });

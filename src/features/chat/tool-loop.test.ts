@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { EngineClient, type WorkerLike } from '../../engine/client';
-import type { ControlMessage, EngineRequest, PromptRequest, WorkerEvent } from '../../engine/protocol';
+import type {
+  ControlMessage,
+  EngineRequest,
+  PromptRequest,
+  WorkerEvent,
+} from '../../engine/protocol';
 import type { ToolRunResult } from '../../sandbox/tool-sandbox';
 import { createAppStore } from '../../store/create-store';
 
@@ -11,7 +16,7 @@ class LoopWorker implements WorkerLike {
   onmessage: ((e: MessageEvent<WorkerEvent>) => void) | null = null;
   onerror: ((e: ErrorEvent) => void) | null = null;
   generations: PromptRequest[] = [];
-  reply = (req: PromptRequest) =>
+  reply = (req: PromptRequest): string =>
     req.messages.at(-1)?.role === 'tool' ? 'It is sunny in Paris.' : req.tools ? CALL : 'Hello!';
   private emit(e: WorkerEvent) {
     queueMicrotask(() => this.onmessage?.({ data: e } as MessageEvent<WorkerEvent>));
@@ -19,9 +24,27 @@ class LoopWorker implements WorkerLike {
   postMessage(m: EngineRequest | ControlMessage) {
     if (m.type === 'stop') return;
     if (m.type === 'load')
-      this.emit({ type: 'result', id: m.id, value: { repo: 'r', device: 'wasm', dtype: 'q8', specialTokens: [], eosToken: '', warnings: [] } });
+      this.emit({
+        type: 'result',
+        id: m.id,
+        value: {
+          repo: 'r',
+          device: 'wasm',
+          dtype: 'q8',
+          specialTokens: [],
+          eosToken: '',
+          warnings: [],
+        },
+      });
     if (m.type === 'render')
-      this.emit({ type: 'result', id: m.id, value: { text: 'sys\nList of tools: <|tool_list_start|>[…]<|tool_list_end|><|im_end|>\n', tokenCount: 9 } });
+      this.emit({
+        type: 'result',
+        id: m.id,
+        value: {
+          text: 'sys\nList of tools: <|tool_list_start|>[…]<|tool_list_end|><|im_end|>\n',
+          tokenCount: 9,
+        },
+      });
     if (m.type === 'generate') {
       this.generations.push(m.params);
       const text = this.reply(m.params);
@@ -31,7 +54,9 @@ class LoopWorker implements WorkerLike {
   terminate() {}
 }
 
-async function setup(run: (source: string, args: Record<string, unknown>) => Promise<ToolRunResult>) {
+async function setup(
+  run: (source: string, args: Record<string, unknown>) => Promise<ToolRunResult>,
+) {
   const worker = new LoopWorker();
   const ran: Record<string, unknown>[] = [];
   const store = createAppStore(new EngineClient(() => worker), () => ({
@@ -46,28 +71,50 @@ async function setup(run: (source: string, args: Record<string, unknown>) => Pro
   return { worker, store, ran, conv };
 }
 
-const ok = (value: unknown): ToolRunResult => ({ ok: true, value, logs: [{ level: 'log', text: 'hi' }], durationMs: 3 });
+const ok = (value: unknown): ToolRunResult => ({
+  ok: true,
+  value,
+  logs: [{ level: 'log', text: 'hi' }],
+  durationMs: 3,
+});
 
 describe('the four-step tool loop', () => {
   it('offers tools, runs the call, returns the result as a tool message, then answers', async () => {
     const { worker, store, ran, conv } = await setup(async () => ok({ temperature: 22 }));
     await store.getState().send('Weather in Paris?');
     // (1) the enabled, valid tools went to the template as bare definitions
-    expect(worker.generations[0].tools?.map((t) => (t as { name: string }).name)).toContain('get_weather');
+    expect(worker.generations[0].tools?.map((t) => (t as { name: string }).name)).toContain(
+      'get_weather',
+    );
     // (2) parsed call, (3) executed with the parsed arguments, (4) final answer
     expect(ran).toEqual([{ city: 'Paris' }]);
     const [user, call, tool, answer] = conv().messages;
     expect(user.content).toBe('Weather in Paris?');
-    expect(call.toolCalls).toMatchObject({ raw: '[get_weather(city="Paris")]', calls: [{ name: 'get_weather', args: { city: 'Paris' } }] });
+    expect(call.toolCalls).toMatchObject({
+      raw: '[get_weather(city="Paris")]',
+      calls: [{ name: 'get_weather', args: { city: 'Paris' } }],
+    });
     expect(call.toolCalls?.toolPrompt).toMatch(/^List of tools:/);
-    expect(tool).toMatchObject({ role: 'tool', execution: { status: 'done', result: { temperature: 22 }, durationMs: 3 } });
+    expect(tool).toMatchObject({
+      role: 'tool',
+      execution: { status: 'done', result: { temperature: 22 }, durationMs: 3 },
+    });
     expect(answer).toMatchObject({ role: 'assistant', content: 'It is sunny in Paris.' });
     // The second generation saw the result as a tool turn carrying the object itself.
-    expect(worker.generations[1].messages.at(-1)).toEqual({ role: 'tool', content: { temperature: 22 } });
+    expect(worker.generations[1].messages.at(-1)).toEqual({
+      role: 'tool',
+      content: { temperature: 22 },
+    });
   });
 
   it('a tool that throws becomes a tool error the model reads', async () => {
-    const { worker, store, conv } = await setup(async () => ({ ok: false, kind: 'threw', message: 'boom', logs: [], durationMs: 1 }));
+    const { worker, store, conv } = await setup(async () => ({
+      ok: false,
+      kind: 'threw',
+      message: 'boom',
+      logs: [],
+      durationMs: 1,
+    }));
     await store.getState().send('Weather?');
     expect(conv().messages[2].execution).toMatchObject({ status: 'error', error: 'boom' });
     expect(worker.generations[1].messages.at(-1)).toEqual({ role: 'tool', content: 'Error: boom' });
@@ -75,11 +122,16 @@ describe('the four-step tool loop', () => {
 
   it('an unknown function is reported at stage 2 and returned to the model', async () => {
     const { worker, store, ran, conv } = await setup(async () => ok(1));
-    worker.reply = (req) => (req.messages.at(-1)?.role === 'tool' ? 'Sorry.' : '<|tool_call_start|>[launch_rocket(x=1)]<|tool_call_end|>');
+    worker.reply = (req) =>
+      req.messages.at(-1)?.role === 'tool'
+        ? 'Sorry.'
+        : '<|tool_call_start|>[launch_rocket(x=1)]<|tool_call_end|>';
     await store.getState().send('Go');
     expect(ran).toEqual([]);
     expect(conv().messages[1].toolCalls?.calls[0].error).toMatch(/Unknown function launch_rocket/);
-    expect(worker.generations[1].messages.at(-1)?.content).toMatch(/^Error: Unknown function launch_rocket/);
+    expect(worker.generations[1].messages.at(-1)?.content).toMatch(
+      /^Error: Unknown function launch_rocket/,
+    );
     expect(conv().messages.at(-1)?.content).toBe('Sorry.');
   });
 
@@ -95,19 +147,30 @@ describe('the four-step tool loop', () => {
 
   it('arguments failing the schema are refused before running', async () => {
     const { worker, store, ran, conv } = await setup(async () => ok(1));
-    worker.reply = (req) => (req.messages.at(-1)?.role === 'tool' ? 'ok' : '<|tool_call_start|>[get_weather(city=42)]<|tool_call_end|>');
+    worker.reply = (req) =>
+      req.messages.at(-1)?.role === 'tool'
+        ? 'ok'
+        : '<|tool_call_start|>[get_weather(city=42)]<|tool_call_end|>';
     await store.getState().send('Go');
     expect(ran).toEqual([]);
-    expect(conv().messages[2].execution?.error).toMatch(/Invalid arguments for get_weather: city must be string/);
+    expect(conv().messages[2].execution?.error).toMatch(
+      /Invalid arguments for get_weather: city must be string/,
+    );
   });
 
   it('several calls in one block each get their own tool message, in order', async () => {
     const { worker, store, ran, conv } = await setup(async (_s, a) => ok(a));
     worker.reply = (req) =>
-      req.messages.at(-1)?.role === 'tool' ? 'done' : '<|tool_call_start|>[get_weather(city="Paris"), get_weather("London")]<|tool_call_end|>';
+      req.messages.at(-1)?.role === 'tool'
+        ? 'done'
+        : '<|tool_call_start|>[get_weather(city="Paris"), get_weather("London")]<|tool_call_end|>';
     await store.getState().send('Both');
     expect(ran).toEqual([{ city: 'Paris' }, { city: 'London' }]);
-    expect(conv().messages.filter((m) => m.role === 'tool').map((m) => m.execution?.args)).toEqual([{ city: 'Paris' }, { city: 'London' }]);
+    expect(
+      conv()
+        .messages.filter((m) => m.role === 'tool')
+        .map((m) => m.execution?.args),
+    ).toEqual([{ city: 'Paris' }, { city: 'London' }]);
   });
 
   it('stops after the configured number of rounds', async () => {
@@ -130,7 +193,9 @@ describe('the four-step tool loop', () => {
     store.getState().approveToolCall(pending.id, false);
     await sending;
     expect(ran).toEqual([]);
-    expect(worker.generations[1].messages.at(-1)?.content).toMatch(/did not allow running get_weather/);
+    expect(worker.generations[1].messages.at(-1)?.content).toMatch(
+      /did not allow running get_weather/,
+    );
   });
 
   it('without "offer tools" the model gets no tool list and nothing runs', async () => {
