@@ -4,6 +4,7 @@ import {
   displayText,
   exportConversation,
   importConversation,
+  toolTurnContent,
   toTurns,
   type ChatMessage,
 } from './conversation';
@@ -97,5 +98,29 @@ describe('export / import', () => {
     const r = importConversation(input);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toMatch(re);
+  });
+});
+
+describe('toolTurnContent', () => {
+  const exec = { name: 'f', args: {} };
+  it('returns the result value itself for the template to serialise', () => {
+    expect(toolTurnContent({ ...exec, status: 'done', result: { a: 1 } })).toEqual({ a: 1 });
+  });
+  it('prefixes plain errors once and keeps typed ones as they are', () => {
+    expect(toolTurnContent({ ...exec, status: 'error', error: 'boom' })).toBe('Error: boom');
+    expect(
+      toolTurnContent({ ...exec, status: 'error', error: 'TypeError: x is undefined (line 2:3)' }),
+    ).toBe('TypeError: x is undefined (line 2:3)');
+  });
+  it('tells the model when the user refused the call', () => {
+    expect(toolTurnContent({ ...exec, status: 'denied' })).toMatch(/did not allow running f/);
+  });
+});
+
+describe('toolTurnContent with a bare Error prefix', () => {
+  it('does not double "Error:"', () => {
+    expect(
+      toolTurnContent({ name: 'f', args: {}, status: 'error', error: 'Error: down (line 2:9)' }),
+    ).toBe('Error: down (line 2:9)');
   });
 });

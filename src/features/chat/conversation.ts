@@ -102,7 +102,9 @@ export function toTurns(conv: Conversation, messages: ChatMessage[] = conv.messa
 export function toolTurnContent(e: ToolExecution): JsonValue {
   if (e.status === 'done') return e.result ?? null;
   if (e.status === 'denied') return `Error: the user did not allow running ${e.name}.`;
-  return `Error: ${e.error ?? 'the call failed'}`;
+  const error = e.error ?? 'the call failed';
+  // Sandbox errors already read "TypeError: …"; don't make them "Error: TypeError: …".
+  return /^\w*Error\b/.test(error) ? error : `Error: ${error}`;
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
