@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { JsonImportExport } from '../../components/JsonImportExport';
 import { appStore, useApp } from '../../store';
 import { exportConversation } from './conversation';
 
@@ -8,29 +8,6 @@ export function ConversationList() {
   const activeId = useApp((s) => s.chat.activeId);
   const { newConversation, selectConversation, deleteConversation, importConversationJson } =
     appStore.getState();
-  const fileRef = useRef<HTMLInputElement>(null);
-  const [importError, setImportError] = useState<string | null>(null);
-
-  const download = () => {
-    const conv = conversations[activeId];
-    const blob = new Blob([exportConversation(conv)], { type: 'application/json' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `${conv.title.replace(/[^\w.-]+/g, '_').slice(0, 40) || 'conversation'}.json`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-  };
-
-  const upload = async (file: File | undefined) => {
-    if (!file) return;
-    if (file.size > 20e6) {
-      setImportError('That file is over 20 MB; a conversation export is much smaller.');
-      return;
-    }
-    setImportError(importConversationJson(await file.text()));
-    if (fileRef.current) fileRef.current.value = '';
-  };
-
   return (
     <section className="panel" aria-labelledby="conv-heading">
       <h2 id="conv-heading">Conversations</h2>
@@ -38,26 +15,17 @@ export function ConversationList() {
         <button type="button" onClick={newConversation}>
           New chat
         </button>
-        <button type="button" onClick={download}>
-          Export
-        </button>
-        <button type="button" onClick={() => fileRef.current?.click()}>
-          Import
-        </button>
-        <input
-          ref={fileRef}
-          type="file"
-          accept="application/json,.json"
-          hidden
-          aria-label="Import conversation file"
-          onChange={(e) => void upload(e.target.files?.[0])}
+        <JsonImportExport
+          inputLabel="Import conversation file"
+          fileName={() =>
+            `${conversations[activeId].title.replace(/[^\w.-]+/g, '_').slice(0, 40) || 'conversation'}.json`
+          }
+          exportText={() => exportConversation(conversations[activeId])}
+          importText={importConversationJson}
+          what="a conversation export"
+          maxBytes={20e6}
         />
       </div>
-      {importError && (
-        <p className="field-error" role="alert">
-          {importError}
-        </p>
-      )}
       <ul className="conv-list">
         {order.map((id) => (
           <li key={id} className={id === activeId ? 'active' : undefined}>

@@ -80,6 +80,16 @@ export const createChatSlice =
         messages: c.messages.map((m) => (m.id === msgId ? f(m) : m)),
       }));
     const active = () => get().chat.conversations[get().chat.activeId];
+    /** Puts a conversation first in the list and opens it. */
+    const addConversation = (c: Conversation) =>
+      set((s) => ({
+        chat: {
+          ...s.chat,
+          conversations: { ...s.chat.conversations, [c.id]: c },
+          order: [c.id, ...s.chat.order],
+          activeId: c.id,
+        },
+      }));
 
     /** Generates one assistant message; returns it once finished (null if nothing ran). */
     async function generateReply(
@@ -253,14 +263,7 @@ export const createChatSlice =
       chat: initialChat(),
       newConversation: () => {
         const c = createConversation(active()?.systemPrompt ?? '');
-        set((s) => ({
-          chat: {
-            ...s.chat,
-            conversations: { ...s.chat.conversations, [c.id]: c },
-            order: [c.id, ...s.chat.order],
-            activeId: c.id,
-          },
-        }));
+        addConversation(c);
       },
       selectConversation: (id) => patchChat({ activeId: id }),
       deleteConversation: (id) => {
@@ -286,14 +289,7 @@ export const createChatSlice =
         const r = importConversation(json);
         if (!r.ok) return r.error;
         const c = r.conversation;
-        set((s) => ({
-          chat: {
-            ...s.chat,
-            conversations: { ...s.chat.conversations, [c.id]: c },
-            order: [c.id, ...s.chat.order],
-            activeId: c.id,
-          },
-        }));
+        addConversation(c);
         return null;
       },
       send: async (text, prefill) => {

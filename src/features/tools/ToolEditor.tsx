@@ -2,7 +2,12 @@ import { useCallback, useMemo, useState } from 'react';
 import type { ToolRunResult } from '../../sandbox/tool-sandbox';
 import { appStore, toolSandbox, useApp } from '../../store';
 import { CodeEditor } from './CodeEditor';
-import { checkArguments, checkDefinition, checkImplementation } from './tool-definition';
+import {
+  checkArguments,
+  checkDefinition,
+  checkImplementation,
+  type Problem,
+} from './tool-definition';
 
 export function ToolEditor({ id, onClose }: { id: string; onClose: () => void }) {
   const tool = useApp((s) => s.tools.list.find((t) => t.id === id));
@@ -82,52 +87,33 @@ export function ToolEditor({ id, onClose }: { id: string; onClose: () => void })
           </button>
         </header>
         <div className="editor-grid">
-          <section>
-            <h3>Definition (JSON)</h3>
-            <p className="hint">
-              <code>{'{"name", "description", "parameters"}'}</code>, parameters as JSON Schema.
-              Sent to the model exactly as written.
-            </p>
-            <CodeEditor
-              label="Tool definition"
-              language="json"
-              value={tool.definition}
-              onChange={(v) => updateTool(id, { definition: v })}
-              check={checkDef}
-              minHeight="220px"
-            />
-            <ul className="problems" aria-label="Definition problems">
-              {defCheck.problems.map((p, i) => (
-                <li key={i}>
-                  {p.line ? `Line ${p.line}: ` : ''}
-                  {p.message}
-                </li>
-              ))}
-            </ul>
-          </section>
-          <section>
-            <h3>Implementation (JavaScript)</h3>
-            <p className="hint">
-              An async function that receives the arguments object and returns a JSON value. It runs
-              in an isolated sandbox.
-            </p>
-            <CodeEditor
-              label="Tool implementation"
-              language="javascript"
-              value={tool.implementation}
-              onChange={(v) => updateTool(id, { implementation: v })}
-              check={checkImplementation}
-              minHeight="220px"
-            />
-            <ul className="problems" aria-label="Implementation problems">
-              {implProblems.map((p, i) => (
-                <li key={i}>
-                  {p.line ? `Line ${p.line}: ` : ''}
-                  {p.message}
-                </li>
-              ))}
-            </ul>
-          </section>
+          <EditorSection
+            title="Definition (JSON)"
+            hint={
+              <>
+                <code>{'{"name", "description", "parameters"}'}</code>, parameters as JSON Schema.
+                Sent to the model exactly as written.
+              </>
+            }
+            label="Tool definition"
+            language="json"
+            value={tool.definition}
+            onChange={(v) => updateTool(id, { definition: v })}
+            check={checkDef}
+            problems={defCheck.problems}
+            problemsLabel="Definition problems"
+          />
+          <EditorSection
+            title="Implementation (JavaScript)"
+            hint="An async function that receives the arguments object and returns a JSON value. It runs in an isolated sandbox."
+            label="Tool implementation"
+            language="javascript"
+            value={tool.implementation}
+            onChange={(v) => updateTool(id, { implementation: v })}
+            check={checkImplementation}
+            problems={implProblems}
+            problemsLabel="Implementation problems"
+          />
         </div>
         <div className="row">
           <label className="checkbox">
@@ -168,6 +154,32 @@ export function ToolEditor({ id, onClose }: { id: string; onClose: () => void })
         </section>
       </div>
     </div>
+  );
+}
+
+function EditorSection(
+  props: {
+    title: string;
+    hint: React.ReactNode;
+    problems: Problem[];
+    problemsLabel: string;
+  } & Omit<React.ComponentProps<typeof CodeEditor>, 'minHeight'>,
+) {
+  const { title, hint, problems, problemsLabel, ...editor } = props;
+  return (
+    <section>
+      <h3>{title}</h3>
+      <p className="hint">{hint}</p>
+      <CodeEditor {...editor} minHeight="220px" />
+      <ul className="problems" aria-label={problemsLabel}>
+        {problems.map((p, i) => (
+          <li key={i}>
+            {p.line ? `Line ${p.line}: ` : ''}
+            {p.message}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

@@ -1,4 +1,5 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
+import { JsonImportExport } from '../../components/JsonImportExport';
 import { appStore, useApp } from '../../store';
 import { checkDefinition, checkImplementation } from './tool-definition';
 import { ToolEditor } from './ToolEditor';
@@ -12,8 +13,6 @@ export function ToolsPanel() {
   const selectedRepo = useApp((s) => s.models.selectedRepo);
   const a = appStore.getState();
   const [editing, setEditing] = useState<string | null>(null);
-  const [importError, setImportError] = useState<string | null>(null);
-  const fileRef = useRef<HTMLInputElement>(null);
 
   const names: string[] = [];
   const rows = list.map((t) => {
@@ -22,25 +21,6 @@ export function ToolsPanel() {
     const problems = def.problems.length + checkImplementation(t.implementation).length;
     return { tool: t, name: def.definition?.name ?? '(unnamed)', problems };
   });
-
-  const exportAll = () => {
-    const blob = new Blob([exportToolSet(list)], { type: 'application/json' });
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(blob);
-    link.download = 'lfm2-tools.json';
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
-  };
-
-  const importFile = async (file: File | undefined) => {
-    if (!file) return;
-    setImportError(
-      file.size > 5e6
-        ? 'That file is over 5 MB; a tool set is much smaller.'
-        : a.importTools(await file.text(), 'append'),
-    );
-    if (fileRef.current) fileRef.current.value = '';
-  };
 
   return (
     <section className="panel" aria-labelledby="tools-heading">
@@ -125,26 +105,15 @@ export function ToolsPanel() {
         <button type="button" onClick={() => setEditing(a.addTool())}>
           Add tool
         </button>
-        <button type="button" onClick={exportAll}>
-          Export
-        </button>
-        <button type="button" onClick={() => fileRef.current?.click()}>
-          Import
-        </button>
-        <input
-          ref={fileRef}
-          type="file"
-          hidden
-          accept="application/json,.json"
-          aria-label="Import tools file"
-          onChange={(e) => void importFile(e.target.files?.[0])}
+        <JsonImportExport
+          inputLabel="Import tools file"
+          fileName={() => 'lfm2-tools.json'}
+          exportText={() => exportToolSet(list)}
+          importText={(text) => a.importTools(text, 'append')}
+          what="a tool set"
+          maxBytes={5e6}
         />
       </div>
-      {importError && (
-        <p className="field-error" role="alert">
-          {importError}
-        </p>
-      )}
       <details>
         <summary>Tool settings</summary>
         <label className="field">
