@@ -43,7 +43,8 @@ test('a conversation exports to JSON and imports back; a bad file is explained',
   await send(page, 'Hi there');
   await expect(lastAssistant(page)).toHaveText(GREETING);
   const downloadPromise = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Export' }).click();
+  const conversations = page.getByRole('region', { name: 'Conversations' });
+  await conversations.getByRole('button', { name: 'Export' }).click();
   const file = await (await downloadPromise).path();
   const json = JSON.parse(await readFile(file, 'utf8'));
   expect(json.conversation.messages.map((m: { content: string }) => m.content)).toEqual([
@@ -56,7 +57,7 @@ test('a conversation exports to JSON and imports back; a bad file is explained',
     mimeType: 'application/json',
     buffer: Buffer.from('{"format": "something else"}'),
   });
-  await expect(page.getByRole('alert')).toContainText('Not an LFM2 Playground conversation');
+  await expect(conversations.getByRole('alert')).toContainText('Not an LFM2 Playground conversation');
 
   await page.getByRole('button', { name: 'New chat' }).click();
   await expect(page.getByRole('log').getByText('Hi there')).toHaveCount(0);
