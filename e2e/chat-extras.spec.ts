@@ -57,7 +57,9 @@ test('a conversation exports to JSON and imports back; a bad file is explained',
     mimeType: 'application/json',
     buffer: Buffer.from('{"format": "something else"}'),
   });
-  await expect(conversations.getByRole('alert')).toContainText('Not an LFM2 Playground conversation');
+  await expect(conversations.getByRole('alert')).toContainText(
+    'Not an LFM2 Playground conversation',
+  );
 
   await page.getByRole('button', { name: 'New chat' }).click();
   await expect(page.getByRole('log').getByText('Hi there')).toHaveCount(0);

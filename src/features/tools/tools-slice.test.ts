@@ -52,11 +52,9 @@ describe('tools slice', () => {
     const [weather, candidate, calc] = store.getState().tools.list;
     store.getState().updateTool(weather.id, { enabled: false });
     store.getState().updateTool(candidate.id, { implementation: 'function (' });
-    store
-      .getState()
-      .updateTool(calc.id, {
-        definition: calc.definition.replace('"calculate"', '"convert_units"'),
-      });
+    store.getState().updateTool(calc.id, {
+      definition: calc.definition.replace('"calculate"', '"convert_units"'),
+    });
     // The renamed calculator now comes first as convert_units; the real one is a duplicate.
     expect(readyTools(store.getState().tools.list).map((r) => r.definition.name)).toEqual([
       'convert_units',
