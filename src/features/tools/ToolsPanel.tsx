@@ -88,7 +88,7 @@ export function ToolsPanel() {
               aria-label={`Duplicate ${name}`}
               onClick={() => a.duplicateTool(tool.id)}
             >
-              ⧉
+              copy
             </button>
             <button
               type="button"
