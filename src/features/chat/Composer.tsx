@@ -9,7 +9,7 @@ export interface ComposerProps {
 }
 
 export function Composer({ draft, setDraft, prefill, setPrefill }: ComposerProps) {
-  const generating = useApp((s) => s.chat.generating !== null);
+  const generating = useApp((s) => s.chat.busy !== null);
   const ready = useApp((s) => s.models.status === 'ready');
   const { send, stop } = appStore.getState();
   const prefillOn = prefill !== null;

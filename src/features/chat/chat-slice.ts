@@ -27,6 +27,8 @@ export interface ChatSlice {
     order: string[];
     activeId: string;
     generating: { conversationId: string; messageId: string } | null;
+    /** The conversation whose reply (generation and tool rounds) is in progress. */
+    busy: string | null;
     notice: string | null;
   };
   newConversation(): void;
@@ -53,6 +55,7 @@ export function initialChat(): ChatSlice['chat'] {
     order: [first.id],
     activeId: first.id,
     generating: null,
+    busy: null,
     notice: null,
   };
 }
@@ -61,6 +64,7 @@ export const createChatSlice =
   (engine: EngineClient, tools: () => ToolRunner): StateCreator<AppState, [], [], ChatSlice> =>
   (set, get) => {
     const approvals = new Map<string, (allow: boolean) => void>();
+    let stopRequested = false;
     const patchChat = (p: Partial<ChatSlice['chat']>) =>
       set((s) => ({ chat: { ...s.chat, ...p } }));
     const updateConv = (id: string, f: (c: Conversation) => Conversation) =>
@@ -177,9 +181,11 @@ export const createChatSlice =
         execution: { name: call.name, args: call.args, status: 'running' },
       };
       appendMessage(convId, msg);
-      const finish = (patch: Partial<ToolExecution>) => {
+      const finish = (patch: Partial<ToolExecution>): ToolExecution => {
         updateExecution(convId, msg.id, patch);
-        return get().chat.conversations[convId].messages.find((m) => m.id === msg.id)!.execution!;
+        // The conversation may have been deleted meanwhile; the loop then just ends.
+        const saved = get().chat.conversations[convId]?.messages.find((m) => m.id === msg.id);
+        return saved?.execution ?? { ...msg.execution!, ...patch };
       };
       if (!call.tool) return finish({ status: 'error', error: call.error });
       const tool: ReadyTool = call.tool;
@@ -208,12 +214,23 @@ export const createChatSlice =
      * return each result as a `tool` message (3), and it continues until it answers in text (4).
      */
     async function respond(convId: string, prefill?: string): Promise<void> {
+      if (get().chat.busy) return;
+      stopRequested = false;
+      patchChat({ busy: convId });
+      try {
+        await runRounds(convId, prefill);
+      } finally {
+        patchChat({ busy: null });
+      }
+    }
+
+    async function runRounds(convId: string, prefill?: string): Promise<void> {
       const { list, settings } = get().tools;
       const ready = settings.offerTools ? readyTools(list) : [];
       const toolDefs = ready.length ? ready.map((r) => r.definition) : undefined;
       for (let round = 0; ; round++) {
         const reply = await generateReply(convId, round === 0 ? prefill : undefined, toolDefs);
-        if (!reply || reply.status !== 'done' || !toolDefs) return;
+        if (!reply || reply.status !== 'done' || !toolDefs || stopRequested) return;
         const plan = planToolCalls(reply.content, ready);
         if (!plan) return;
         const rendered = await engine
@@ -255,7 +272,11 @@ export const createChatSlice =
           return;
         }
         // Several calls in one block each get their own tool message, in order.
-        for (const call of plan.planned) await execute(convId, call);
+        for (const call of plan.planned) {
+          if (stopRequested) return;
+          await execute(convId, call);
+        }
+        if (stopRequested || !get().chat.conversations[convId]) return;
       }
     }
 
@@ -267,7 +288,7 @@ export const createChatSlice =
       },
       selectConversation: (id) => patchChat({ activeId: id }),
       deleteConversation: (id) => {
-        if (get().chat.generating?.conversationId === id) engine.stop();
+        if (get().chat.busy === id) get().stop();
         set((s) => {
           const { [id]: _gone, ...rest } = s.chat.conversations;
           let order = s.chat.order.filter((x) => x !== id);
@@ -294,7 +315,7 @@ export const createChatSlice =
       },
       send: async (text, prefill) => {
         const conv = active();
-        if (!text.trim() || get().chat.generating) return;
+        if (!text.trim() || get().chat.busy) return;
         if (!get().models.loaded) {
           patchChat({ notice: 'Load a model first: pick one in the Models panel and press Load.' });
           return;
@@ -315,7 +336,7 @@ export const createChatSlice =
       },
       regenerate: async () => {
         const conv = active();
-        if (get().chat.generating) return;
+        if (get().chat.busy) return;
         // The whole reply to the last user message goes, tool calls and results included.
         const lastUser = conv.messages.findLastIndex((m) => m.role === 'user');
         if (lastUser < 0) return;
@@ -328,15 +349,19 @@ export const createChatSlice =
       editAndResend: async (messageId, text) => {
         const conv = active();
         const i = conv.messages.findIndex((m) => m.id === messageId);
-        if (i < 0 || conv.messages[i].role !== 'user' || !text.trim() || get().chat.generating)
-          return;
+        if (i < 0 || conv.messages[i].role !== 'user' || !text.trim() || get().chat.busy) return;
         updateConv(conv.id, (c) => ({
           ...c,
           messages: [...c.messages.slice(0, i), { ...c.messages[i], content: text }],
         }));
         await respond(conv.id);
       },
-      stop: () => engine.stop(),
+      stop: () => {
+        stopRequested = true;
+        engine.stop();
+        // A call waiting for approval is answered "no"; a running call finishes (or times out).
+        for (const answer of approvals.values()) answer(false);
+      },
       approveToolCall: (messageId, allow) => approvals.get(messageId)?.(allow),
       dismissNotice: () => patchChat({ notice: null }),
       hydrateChat: (conversations, activeId) => {

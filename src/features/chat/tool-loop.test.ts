@@ -205,4 +205,21 @@ describe('the four-step tool loop', () => {
     expect(worker.generations[0].tools).toBeUndefined();
     expect(ran).toEqual([]);
   });
+
+  it('Stop during a tool round ends the loop: a pending approval is refused and nothing more is generated', async () => {
+    const { worker, store, ran, conv } = await setup(async () => ok(1));
+    store.getState().updateTool(store.getState().tools.list[0].id, { askBeforeRunning: true });
+    const sending = store.getState().send('Weather?');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(store.getState().chat.busy).toBe(conv().id);
+    // A second message while the reply is in progress is refused.
+    await store.getState().send('another');
+    expect(conv().messages.filter((m) => m.role === 'user')).toHaveLength(1);
+    store.getState().stop();
+    await sending;
+    expect(ran).toEqual([]);
+    expect(conv().messages[2].execution?.status).toBe('denied');
+    expect(worker.generations).toHaveLength(1);
+    expect(store.getState().chat.busy).toBeNull();
+  });
 });
