@@ -18,5 +18,12 @@ export default defineConfig({
   preview: { headers: isolationHeaders },
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['onnxruntime-web', '@huggingface/transformers'] },
-  build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 2000,
+    // The benchmark harness page ships only in benchmark builds (BENCH=1 npm run bench).
+    rollupOptions: process.env.BENCH
+      ? { input: { main: 'index.html', bench: 'bench.html', bare: 'bench-bare.html' } }
+      : {},
+  },
 });

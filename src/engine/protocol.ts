@@ -80,6 +80,8 @@ export interface PromptRequest {
   tools?: object[];
   /** The start of the assistant's reply; the model continues from it. */
   prefill?: string;
+  /** Benchmarks only: generate exactly `maxNewTokens`, never stopping at end-of-turn. */
+  ignoreEos?: boolean;
 }
 
 export interface RenderedPrompt {

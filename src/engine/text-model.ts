@@ -136,6 +136,7 @@ export class TextModel implements ChatModelHandle {
       attention_mask: new Tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]),
       ...(cachedTokens > 0 ? { past_key_values: previous!.kv } : {}),
       ...generationConfig(params),
+      ...(req.ignoreEos ? { min_new_tokens: params.maxNewTokens } : {}),
       logits_processor: buildLogitsProcessors(params),
       stopping_criteria: this.stopper,
       streamer,
