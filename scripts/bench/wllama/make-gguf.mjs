@@ -4,32 +4,18 @@
 // the conv kernel squeezed to [hidden, L] and kept F32 (the converter never quantizes it), norms
 // F32, and a tied LM head (no output.weight: llama.cpp then reuses token_embd).
 import { GGML, GGUF, writeGguf } from './gguf-writer.mjs';
+import {
+  byteToUnicode,
+  SPECIAL_TOKENS as FIXTURE_SPECIAL_TOKENS,
+} from '../../fixtures/tokenizer.mjs';
 import { quantizeQ4_0, toF16Bytes } from './quant.mjs';
 
 export { randomLfm2Weights } from './random-weights.mjs';
 
 const TOKEN_NORMAL = 1;
 const TOKEN_CONTROL = 3;
-/** LFM2's leading special tokens: pad 0, bos 1, eos 7 = <|im_end|> (ids 3-5 are stand-ins). */
-const SPECIAL_TOKENS = [
-  '<|pad|>',
-  '<|startoftext|>',
-  '<|endoftext|>',
-  '<|fim_pre|>',
-  '<|fim_mid|>',
-  '<|fim_suf|>',
-  '<|im_start|>',
-  '<|im_end|>',
-];
-
-/** GPT-2's byte -> printable code point map, which byte-level BPE vocabularies are written in. */
-function byteLevelChars() {
-  const printable = (b) => (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || b >= 0xae;
-  const chars = [];
-  let extra = 0;
-  for (let b = 0; b < 256; b++) chars.push(String.fromCodePoint(printable(b) ? b : 256 + extra++));
-  return chars;
-}
+/** LFM2's leading special tokens at their real ids: pad 0, bos 1, eos 7 = <|im_end|>. */
+const SPECIAL_TOKENS = FIXTURE_SPECIAL_TOKENS.slice(0, 8);
 
 /** The letters-only word spelled by placeholder token `id` (base 26, so unique per id). */
 export function placeholderWord(id) {
@@ -46,7 +32,7 @@ export function placeholderWord(id) {
  * of N placeholder ids tokenizes to exactly those N ids. The (required) merges list stays empty.
  */
 export function placeholderVocab(size) {
-  const tokens = [...SPECIAL_TOKENS, ...byteLevelChars()];
+  const tokens = [...SPECIAL_TOKENS, ...byteToUnicode()];
   if (size < tokens.length) throw new Error(`vocab must hold at least ${tokens.length} tokens`);
   const types = tokens.map((_, i) => (i < SPECIAL_TOKENS.length ? TOKEN_CONTROL : TOKEN_NORMAL));
   for (let i = tokens.length; i < size; i++) {
