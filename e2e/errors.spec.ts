@@ -47,6 +47,7 @@ test('a corrupt cached file is detected, deleted and fetched again', async ({ pa
   await page.goto('/');
   await pickModel(page, SCRIPTED);
   await page.getByRole('combobox', { name: 'Device' }).selectOption('wasm');
+  await page.getByRole('combobox', { name: 'Precision' }).selectOption('q8');
   await page.getByRole('button', { name: 'Load', exact: true }).click();
   await expect(page.getByTestId('loaded-dtype')).toHaveText('q8');
   // Damage the cached weights the way an interrupted write or disk error would.

@@ -94,7 +94,7 @@ const PATTERNS: [RegExp, EngineErrorCode][] = [
     'webgpu_unavailable',
   ],
   [
-    /protobuf parsing failed|invalid (model|protobuf)|corrupt|out of bounds|external data|unexpected end|Deserialize tensor|truncat|mismatch.*size|size.*mismatch|can't load the model|Failed to load model/i,
+    /protobuf parsing failed|invalid (model|protobuf|wire type)|index out of range|corrupt|out of bounds|external data|unexpected end|Deserialize tensor|truncat|mismatch.*size|size.*mismatch|can't load the model|Failed to load model/i,
     'corrupt_file',
   ],
   [/failed to fetch|network ?error|load failed|ERR_|aborted|terminated/i, 'network'],

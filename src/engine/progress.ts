@@ -44,5 +44,9 @@ export function createProgressTracker(emit: (p: LoadProgress) => void, intervalM
       state.phase = 'initialise';
       flush(true);
     },
+    repacking() {
+      state.phase = 'repack';
+      flush(true);
+    },
   };
 }

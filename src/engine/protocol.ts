@@ -3,6 +3,7 @@
  * request carries an id, and errors travel as `EngineErrorInfo` (never as bare strings).
  */
 import type { Device, DeviceCapabilities, Dtype } from '../lib/device-choice';
+import type { RepackSummary } from './int8-repack';
 import type { GenerationParams } from '../lib/generation-params';
 import type { EngineErrorInfo } from './errors';
 
@@ -44,6 +45,13 @@ export interface LoadOptions extends RepoRef {
   device: Device | 'auto';
   dtype: Dtype | 'auto';
   threads: number;
+  /**
+   * WASM only: run 4-bit weights on ONNX Runtime's int8 kernels (repacked at load) and quantize
+   * the float output projection to int8. Default on; off keeps the file's exact numerics.
+   */
+  int8Kernels?: boolean;
+  /** With int8Kernels: also quantize the float output projection (benchmarks compare both). */
+  int8OutputProjection?: boolean;
 }
 
 export interface LoadResult {
@@ -59,6 +67,8 @@ export interface LoadResult {
   eosToken: string;
   /** Problems that did not stop the load, e.g. the cache was full so nothing was saved. */
   warnings: string[];
+  /** Set when weights were repacked onto int8 kernels at load. */
+  repack: RepackSummary | null;
 }
 
 export interface FileProgress {
@@ -68,7 +78,7 @@ export interface FileProgress {
 }
 
 export interface LoadProgress {
-  phase: 'download' | 'initialise';
+  phase: 'download' | 'repack' | 'initialise';
   files: Record<string, FileProgress>;
   loaded: number;
   total: number;

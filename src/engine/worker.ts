@@ -15,6 +15,7 @@ import {
   type RequestMap,
   type WorkerEvent,
 } from './protocol';
+import { withInt8Repack, type RepackSummary } from './int8-repack';
 import { inspectRepo } from './repo-inspect';
 import { configureRuntime } from './runtime';
 import { TextModel } from './text-model';
@@ -85,13 +86,30 @@ async function load(opts: LoadOptions, id: number): Promise<LoadResult> {
       'Vision models are not supported yet: pick a text model.',
     );
   const device = pick(() => chooseDevice(opts.device, caps));
-  const dtype = pick(() => chooseDtype(device.value, opts.dtype, info.sizes, caps));
+  const int8Kernels = opts.int8Kernels ?? true;
+  const dtype = pick(() =>
+    chooseDtype(device.value, opts.dtype, info.sizes, caps, { int8Kernels }),
+  );
+  const repack = device.value === 'wasm' && int8Kernels && ['q4', 'q8'].includes(dtype.value);
 
   const tracker = createProgressTracker((progress) => post({ type: 'progress', id, progress }));
   let model: TextModel;
+  let repackSummary: RepackSummary | null = null;
   const cacheFailures = watchCacheWarnings();
+  const loadModel = () =>
+    TextModel.load(opts, device.value, dtype.value, (e) => tracker.onEvent(e));
   try {
-    model = await TextModel.load(opts, device.value, dtype.value, (e) => tracker.onEvent(e));
+    if (repack) {
+      const out = await withInt8Repack(
+        {
+          quantizeOutputProjection: opts.int8OutputProjection ?? true,
+          onPhase: (phase) => (phase === 'repack' ? tracker.repacking() : tracker.initialising()),
+        },
+        loadModel,
+      );
+      model = out.value;
+      repackSummary = out.summary;
+    } else model = await loadModel();
   } catch (e) {
     const err = classifyError(e);
     // A truncated or corrupt file may be our cached copy: drop it so the next load fetches it
@@ -113,6 +131,7 @@ async function load(opts: LoadOptions, id: number): Promise<LoadResult> {
     threads: opts.threads,
     specialTokens: model.specialTokens,
     eosToken: model.eosToken,
+    repack: repackSummary,
     warnings: cacheFailures.count
       ? [
           `${cacheFailures.count} file(s) could not be saved for offline use (the browser's storage is probably full). The model works now but will download again next time: free space under Cached models.`,

@@ -41,6 +41,15 @@ describe('chooseDtype', () => {
     expect(chooseDtype('wasm', 'auto', noQ8, none).value).toBe('fp32');
     expect(chooseDtype('wasm', 'auto', { ...noQ8, fp32: 4.7e9 }, none).value).toBe('q4');
   });
+  it('WASM with int8 kernels → q4, the smallest download, repacked at load', () => {
+    const choice = chooseDtype('wasm', 'auto', all, none, { int8Kernels: true });
+    expect(choice.value).toBe('q4');
+    expect(choice.reason).toMatch(/int8/);
+    // Without a q4 file it falls back to the usual order; WebGPU is unaffected.
+    const { q4: _q4, ...noQ4 } = all;
+    expect(chooseDtype('wasm', 'auto', noQ4, none, { int8Kernels: true }).value).toBe('q8');
+    expect(chooseDtype('webgpu', 'auto', all, gpu, { int8Kernels: true }).value).toBe('q4f16');
+  });
   it('the user override wins but must exist', () => {
     expect(chooseDtype('wasm', 'q4', all, none)).toEqual({ value: 'q4', reason: 'you chose it' });
     expect(() => chooseDtype('wasm', 'q8', noQ8, none)).toThrow('dtype_unavailable');
@@ -56,5 +65,8 @@ describe('expectedSpeed', () => {
     expect(expectedSpeed('wasm', 'q8', 350)).toBe('~20 tok/s on 2 CPU threads');
     expect(expectedSpeed('wasm', 'q8', 1200)).toBe('~5.8 tok/s on 2 CPU threads');
     expect(expectedSpeed('wasm', 'q4', 350)).toBe('~2.7 tok/s on 2 CPU threads');
+    expect(expectedSpeed('wasm', 'q4', 350, { int8Kernels: true })).toBe(
+      '~20 tok/s on 2 CPU threads',
+    );
   });
 });

@@ -35,14 +35,17 @@ const WASM_FP32_LIMIT = 1.6e9;
 
 /**
  * Picks the dtype among the files the repo really has (`sizes` maps dtype → download bytes).
- * WASM: ONNX Runtime Web has no fast 4-bit kernel there, so int8 (`q8`) first, then fp32 while it
- * fits, and 4-bit only as a last resort. WebGPU: 4-bit weights, with fp16 math when supported.
+ * WASM: ONNX Runtime Web has no fast 4-bit kernel there. With `int8Kernels` the engine repacks
+ * 4-bit weights onto its int8 kernel at load, so the smallest download (`q4`) runs at int8 speed;
+ * without it, int8 (`q8`) first, then fp32 while it fits, and 4-bit only as a last resort.
+ * WebGPU: 4-bit weights, with fp16 math when supported.
  */
 export function chooseDtype(
   device: Device,
   requested: Dtype | 'auto',
   sizes: Partial<Record<Dtype, number>>,
   caps: DeviceCapabilities,
+  { int8Kernels = false }: { int8Kernels?: boolean } = {},
 ): Choice<Dtype> {
   const has = (d: Dtype) => sizes[d] !== undefined;
   const usable = (d: Dtype) => has(d) && !(device === 'webgpu' && d === 'fp16' && !caps.shaderF16);
@@ -62,6 +65,12 @@ export function chooseDtype(
           : 'the GPU lacks shader-f16, so q4 (fp32 math)',
       };
   } else {
+    if (int8Kernels && usable('q4'))
+      return {
+        value: 'q4',
+        reason:
+          'the smallest download; its 4-bit weights are repacked at load to run on int8 kernels',
+      };
     if (usable('q8'))
       return { value: 'q8', reason: 'int8 is the fastest kernel ONNX Runtime has on WASM' };
     if (usable('fp32') && sizes.fp32! <= WASM_FP32_LIMIT)
@@ -77,11 +86,18 @@ export function chooseDtype(
 /** Rough decode speed relative to what we measured for a 350M model on 2 WASM threads. */
 const WASM_TOKS_350M: Record<Dtype, number> = { q8: 20, fp32: 25, q4: 2.7, q4f16: 2.5, fp16: 4 };
 
-export function expectedSpeed(device: Device, dtype: Dtype, paramsMillions: number): string {
+export function expectedSpeed(
+  device: Device,
+  dtype: Dtype,
+  paramsMillions: number,
+  { int8Kernels = false }: { int8Kernels?: boolean } = {},
+): string {
   if (device === 'webgpu') {
     if (dtype === 'fp32') return 'slowest on GPU, largest download';
     return dtype.startsWith('q4') ? 'fastest on a real GPU' : 'fast on a real GPU';
   }
-  const toks = (WASM_TOKS_350M[dtype] * 350) / Math.max(paramsMillions, 1);
+  const base =
+    int8Kernels && (dtype === 'q4' || dtype === 'q8') ? WASM_TOKS_350M.q8 : WASM_TOKS_350M[dtype];
+  const toks = (base * 350) / Math.max(paramsMillions, 1);
   return `~${toks < 10 ? toks.toFixed(1) : Math.round(toks)} tok/s on 2 CPU threads`;
 }

@@ -7,7 +7,9 @@ export function DownloadProgress() {
   const pct = d.total > 0 ? Math.min(100, (d.loaded / d.total) * 100) : 0;
   return (
     <div className="download" data-testid="download-progress">
-      {d.phase === 'initialise' ? (
+      {d.phase === 'repack' ? (
+        <p>Repacking 4-bit weights for the int8 kernels…</p>
+      ) : d.phase === 'initialise' ? (
         <p>Preparing the model on the device…</p>
       ) : (
         <>

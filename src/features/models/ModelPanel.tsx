@@ -20,6 +20,7 @@ export function ModelPanel() {
   const caps = useApp((s) => s.models.capabilities);
   const device = useApp((s) => s.settings.device);
   const dtype = useApp((s) => s.settings.dtype);
+  const int8Kernels = useApp((s) => s.settings.int8Kernels);
   const { selectModel, setDevice, setDtype, loadSelected, cancelLoad, unloadModel } =
     appStore.getState();
   const entry = useMemo(
@@ -141,7 +142,9 @@ export function ModelPanel() {
               <th>{d}</th>
               <td>{`${approx ? '≈' : ''}${formatBytes(sizes[d])}`}</td>
               <td>
-                {entry.fixture ? 'tiny test model' : expectedSpeed(speedDevice, d, paramsMillions)}
+                {entry.fixture
+                  ? 'tiny test model'
+                  : expectedSpeed(speedDevice, d, paramsMillions, { int8Kernels })}
               </td>
             </tr>
           ))}
@@ -200,6 +203,15 @@ export function ModelPanel() {
               {w}
             </p>
           ))}
+          {loaded.repack && (
+            <p className="hint" data-testid="loaded-repack">
+              {loaded.repack.layers > 0
+                ? `${loaded.repack.layers} 4-bit layers${loaded.repack.outputProjection ? ' and the output layer' : ''}`
+                : 'The output layer'}{' '}
+              run on int8 kernels (repacked in {formatMs(loaded.repack.ms)},{' '}
+              {formatBytes(loaded.repack.bytes)} of weights)
+            </p>
+          )}
           <p className="hint">
             Loaded in {formatMs(loaded.loadMs)}
             {loaded.device === 'wasm'

@@ -155,6 +155,7 @@ export const createModelsSlice =
               device: s.settings.device,
               dtype: s.settings.dtype,
               threads: s.settings.threads,
+              int8Kernels: s.settings.int8Kernels,
             },
             {
               onProgress: (p) => {

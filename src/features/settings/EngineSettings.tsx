@@ -5,8 +5,9 @@ import { DEFAULT_HOST } from './settings-slice';
 export function EngineSettings() {
   const host = useApp((s) => s.settings.host);
   const threads = useApp((s) => s.settings.threads);
+  const int8Kernels = useApp((s) => s.settings.int8Kernels);
   const caps = useApp((s) => s.models.capabilities);
-  const { setHost, setThreads } = appStore.getState();
+  const { setHost, setThreads, setInt8Kernels } = appStore.getState();
   const [draft, setDraft] = useState(host);
   const [error, setError] = useState<string | null>(null);
 
@@ -68,6 +69,20 @@ export function EngineSettings() {
         {caps &&
           !caps.crossOriginIsolated &&
           'This page is not cross-origin isolated, so only 1 thread is possible.'}
+      </p>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={int8Kernels}
+          onChange={(e) => setInt8Kernels(e.target.checked)}
+        />{' '}
+        Fast int8 kernels on WASM
+      </label>
+      <p className="hint">
+        ONNX Runtime has no fast 4-bit kernel on the CPU, so 4-bit (q4) models are repacked to int8
+        when they load (a few seconds; about 40% more memory than the download), and the output
+        layer runs in int8 too. Turn off for the file&apos;s exact numerics. Applies on the next
+        load.
       </p>
     </details>
   );

@@ -16,6 +16,8 @@ export interface SettingsState {
   device: Device | 'auto';
   dtype: Dtype | 'auto';
   threads: number;
+  /** WASM: repack 4-bit weights and the output projection onto int8 kernels at load. */
+  int8Kernels: boolean;
   params: GenerationParams;
   presetFamily: ModelFamily;
 }
@@ -26,6 +28,7 @@ export interface SettingsSlice {
   setDevice(device: Device | 'auto'): void;
   setDtype(dtype: Dtype | 'auto'): void;
   setThreads(threads: number): void;
+  setInt8Kernels(on: boolean): void;
   setParams(patch: Partial<GenerationParams>): void;
   applyPreset(family: ModelFamily): void;
 }
@@ -36,6 +39,7 @@ export function defaultSettings(hardwareThreads = 2): SettingsState {
     device: 'auto',
     dtype: 'auto',
     threads: Math.min(4, Math.max(1, hardwareThreads)),
+    int8Kernels: true,
     params: PRESETS.lfm2,
     presetFamily: 'lfm2',
   };
@@ -49,6 +53,7 @@ export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> 
     setDevice: (device) => patch({ device }),
     setDtype: (dtype) => patch({ dtype }),
     setThreads: (threads) => patch({ threads: Math.max(1, Math.round(threads)) }),
+    setInt8Kernels: (int8Kernels) => patch({ int8Kernels }),
     setParams: (p) =>
       set((s) => ({
         settings: { ...s.settings, params: normalizeParams({ ...s.settings.params, ...p }) },
