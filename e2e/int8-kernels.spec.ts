@@ -8,8 +8,10 @@ test('on WASM a 4-bit model is repacked onto int8 kernels at load and generates'
   await loadModel(page, RANDOM, { device: 'wasm' });
   await expect(page.getByTestId('loaded-dtype')).toHaveText('q4');
   // 6 layers: 4 conv (2 matmuls) + 2 attention (4) + 3 feed-forward matmuls each.
-  await expect(page.getByTestId('loaded-repack')).toContainText('34 4-bit layers');
-  await expect(page.getByTestId('loaded-repack')).toContainText('int8 kernels');
+  await expect(page.getByTestId('loaded-repack')).toContainText(
+    '34 4-bit layers run on int8 kernels',
+  );
+  await expect(page.getByTestId('loaded-repack')).toContainText('last position only');
 
   await send(page, 'Hello');
   await expect(lastAssistant(page)).not.toBeEmpty({ timeout: 30_000 });

@@ -6,44 +6,49 @@ import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { BENCH_REPO } from './arch.mjs';
 import { watchPeakMemory } from './memory.mjs';
+import { PROMPTS } from './prompts.mjs';
 import { summarize } from './stats.mjs';
 
-const executablePath =
+export const executablePath =
   process.env.CHROMIUM_PATH ??
   ['/usr/bin/chromium', '/usr/lib/chromium/chromium'].find((p) => existsSync(p));
 
-async function withPage(appUrl, path, fn) {
-  // A disk-backed profile: off-the-record contexts refuse Cache Storage entries over 256 MiB, so
-  // "load from cache" would silently mean "download again".
+async function openPage(context, appUrl, path) {
+  const page = await context.newPage();
+  await page.goto(new URL(path, appUrl).href);
+  await page.waitForSelector('body[data-ready="true"]');
+  return page;
+}
+
+/**
+ * A disk-backed profile (off-the-record contexts refuse Cache Storage entries over 256 MiB, so
+ * "load from cache" would silently mean "download again"). `fn` gets a page factory.
+ */
+async function withContext(fn) {
   const profile = mkdtempSync(join(tmpdir(), 'lfm2-bench-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath,
     headless: true,
     args: ['--no-sandbox', '--disable-background-networking', '--enable-unsafe-webgpu'],
   });
-  const page = await context.newPage();
   try {
-    await page.goto(new URL(path, appUrl).href);
-    await page.waitForSelector('body[data-ready="true"]');
-    return await fn(page);
+    return await fn(context);
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
   }
 }
 
-function rows(runtime, dtype, threads, samples, extra) {
-  return [128, 1024].map((promptTokens) => {
+function rows(base, samples, extra) {
+  return PROMPTS.map(({ promptTokens, newTokens }) => {
     const s = samples.filter((x) => x.promptTokens === promptTokens);
     return {
-      runtime,
-      dtype,
-      threads,
+      ...base,
       promptTokens,
       ...extra,
       ttftMs: summarize(s.map((x) => x.ttftMs)),
       prefillTokPerSec: summarize(s.map((x) => x.prefillTokPerSec)),
-      decodeTokPerSec: summarize(s.map((x) => x.decodeTokPerSec)),
+      decodeTokPerSec: newTokens > 1 ? summarize(s.map((x) => x.decodeTokPerSec)) : undefined,
       ...(s[0]?.longTaskMax !== undefined
         ? {
             longTasks: Math.max(...s.map((x) => x.longTasks)),
@@ -54,25 +59,46 @@ function rows(runtime, dtype, threads, samples, extra) {
   });
 }
 
-export async function runAppBench({ appUrl, hubUrl, dtype, threads, runs, log = console.log }) {
-  return withPage(appUrl, 'bench.html', async (page) => {
-    const stopMemory = watchPeakMemory();
-    const load = (device) =>
+/**
+ * The app's engine in its worker. `variant` names the row; `int8Kernels` and
+ * `int8OutputProjection` are the engine's load options. Downloads once in a first page, then
+ * measures a fresh page (a fresh worker and WASM heap) loading from cache and generating.
+ */
+export async function runAppBench({
+  appUrl,
+  hubUrl,
+  dtype,
+  threads,
+  runs,
+  variant,
+  int8Kernels,
+  int8OutputProjection = false,
+  log = console.log,
+}) {
+  return withContext(async (context) => {
+    const load = (page) =>
       page.evaluate((o) => globalThis.lfm2Bench.load(o), {
         repo: BENCH_REPO,
         host: hubUrl,
-        device,
+        device: 'wasm',
         dtype,
         threads,
+        int8Kernels,
+        int8OutputProjection,
       });
-    await load('wasm'); // download into Cache Storage
-    const cached = await load('wasm'); // load from cache: what a returning user waits for
+    const first = await openPage(context, appUrl, 'bench.html');
+    await load(first); // download into Cache Storage
+    await first.close();
+
+    const stopMemory = watchPeakMemory();
+    const page = await openPage(context, appUrl, 'bench.html');
+    const cached = await load(page); // what a returning user waits for
     const samples = [];
-    for (const promptTokens of [128, 1024])
+    for (const { promptTokens, newTokens } of PROMPTS)
       for (let r = 0; r < runs; r++) {
         const out = await page.evaluate(
           ([p, n]) => globalThis.lfm2Bench.generate(p, n),
-          [promptTokens, 128],
+          [promptTokens, newTokens],
         );
         samples.push({
           promptTokens,
@@ -83,35 +109,41 @@ export async function runAppBench({ appUrl, hubUrl, dtype, threads, runs, log = 
           longTaskMax: Math.max(0, ...out.longTasks),
         });
         log(
-          `app ${dtype} ${threads}t ${promptTokens}: ${out.stats.prefillTokPerSec.toFixed(0)} / ${out.stats.decodeTokPerSec.toFixed(1)} tok/s`,
+          `app ${variant} ${threads}t ${promptTokens}: ${out.stats.prefillTokPerSec.toFixed(0)} / ${out.stats.decodeTokPerSec.toFixed(1)} tok/s`,
         );
       }
     const peakBytes = stopMemory();
-    return rows('app (worker, WASM)', dtype, threads, samples, {
+    return rows({ runtime: 'app (worker, WASM)', variant, dtype, threads }, samples, {
       loadFromCacheMs: cached.loadMs,
+      repackMs: cached.repack?.ms,
       peakBytes,
     });
   });
 }
 
 export async function runBareBench({ appUrl, hubUrl, dtype, threads, runs, log = console.log }) {
-  return withPage(appUrl, 'bench-bare.html', async (page) => {
+  return withContext(async (context) => {
+    const page = await openPage(context, appUrl, 'bench-bare.html');
     await page.evaluate(
-      ([h, d, t]) => globalThis.bareBench.load('bench/LFM2-350M-random-ONNX', h, d, t),
-      [hubUrl, dtype, threads],
+      ([repo, h, d, t]) => globalThis.bareBench.load(repo, h, d, t),
+      [BENCH_REPO, hubUrl, dtype, threads],
     );
     const samples = [];
-    for (const promptTokens of [128, 1024])
+    for (const { promptTokens, newTokens } of PROMPTS)
       for (let r = 0; r < runs; r++) {
         const out = await page.evaluate(
           ([p, n]) => globalThis.bareBench.generate(p, n),
-          [promptTokens, 128],
+          [promptTokens, newTokens],
         );
         samples.push({ promptTokens, ...out });
         log(
           `bare ${dtype} ${threads}t ${promptTokens}: ${out.prefillTokPerSec.toFixed(0)} / ${out.decodeTokPerSec.toFixed(1)} tok/s`,
         );
       }
-    return rows('bare Transformers.js (WASM)', dtype, threads, samples, {});
+    return rows(
+      { runtime: 'bare Transformers.js (WASM)', variant: `${dtype} (file as is)`, dtype, threads },
+      samples,
+      {},
+    );
   });
 }

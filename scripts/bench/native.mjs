@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { DTYPE_FILES } from '../fixtures/repo-files.mjs';
+import { PROMPTS } from './prompts.mjs';
 import { summarize } from './stats.mjs';
 
 function emptyCache(session, batch = 1) {
@@ -94,21 +95,23 @@ export async function runNativeBench({
     });
     const loadMs = performance.now() - t0;
     await runOnce(session, 16, 4); // warm-up
-    for (const promptTokens of [128, 1024]) {
+    for (const { promptTokens, newTokens } of PROMPTS) {
       const samples = [];
-      for (let r = 0; r < runs; r++) samples.push(await runOnce(session, promptTokens, 128));
+      for (let r = 0; r < runs; r++) samples.push(await runOnce(session, promptTokens, newTokens));
       const row = {
-        runtime: 'onnxruntime-node',
+        runtime: 'onnxruntime-node (native CPU)',
+        variant: `${dtype} (file as is)`,
         dtype,
         threads,
         promptTokens,
         loadMs,
         ttftMs: summarize(samples.map((s) => s.ttftMs)),
         prefillTokPerSec: summarize(samples.map((s) => s.prefillTokPerSec)),
-        decodeTokPerSec: summarize(samples.map((s) => s.decodeTokPerSec)),
+        decodeTokPerSec:
+          newTokens > 1 ? summarize(samples.map((s) => s.decodeTokPerSec)) : undefined,
       };
       log(
-        `native ${dtype} ${threads}t prompt ${promptTokens}: prefill ${row.prefillTokPerSec.median.toFixed(0)} tok/s, decode ${row.decodeTokPerSec.median.toFixed(1)} tok/s`,
+        `native ${dtype} ${threads}t prompt ${promptTokens}: prefill ${row.prefillTokPerSec.median.toFixed(0)} tok/s${row.decodeTokPerSec ? `, decode ${row.decodeTokPerSec.median.toFixed(1)} tok/s` : ''}`,
       );
       results.push(row);
     }

@@ -1,27 +1,46 @@
 #!/usr/bin/env node
-// npm run bench: builds the benchmark model once, then measures the app's engine, a bare
-// Transformers.js loop and native onnxruntime-node on it (and wllama when its runner is present),
-// and writes bench-out/results.json and bench-out/results.md.
-//   --dtypes q8,fp32,q4   --runs 5   --skip native,app,bare
+// npm run bench: builds the benchmark model once, then measures native onnxruntime-node, the app's
+// engine in its worker, a bare Transformers.js loop and wllama on it, checks output agreement
+// against fp32, and writes bench-out/results.json, bench-out/results.md and BENCHMARKS.md.
+//   --runs 5   --skip native,agreement,app,bare,wllama   --quick (1 run, fewer variants)
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
+import { randomWeights } from '../fixtures/random-model.mjs';
 import { startHubServer } from '../hub/serve.mjs';
+import { runAgreement } from './agreement.mjs';
+import { BENCH_SEED, LFM2_350M_ARCH, LFM2_350M_VOCAB } from './arch.mjs';
 import { runAppBench, runBareBench } from './browser.mjs';
 import { BENCH_MODELS_DIR, makeBenchModel } from './make-model.mjs';
 import { runNativeBench } from './native.mjs';
 import { renderMarkdown } from './report.mjs';
+import { defaultGguf, ensureGguf, runWllamaBench } from './wllama/run-wllama.mjs';
+import { sharedWeights } from './wllama/shared-weights.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : fallback;
 };
-const dtypes = arg('dtypes', 'q8,fp32,q4').split(',');
-const runs = Number(arg('runs', '5'));
+const quick = process.argv.includes('--quick');
+const runs = Number(arg('runs', quick ? '1' : '5'));
 const skip = new Set(arg('skip', '').split(',').filter(Boolean));
 const OUT = resolve('bench-out');
 const PORT = 4199;
+
+/** What the app runs, one row group each. The first is the engine's WASM default. */
+const APP_VARIANTS = [
+  { variant: 'q4 → int8 (engine default)', dtype: 'q4', int8Kernels: true, threads: [2, 1] },
+  {
+    variant: 'q4 → int8 + int8 output layer',
+    dtype: 'q4',
+    int8Kernels: true,
+    int8OutputProjection: true,
+    threads: [2],
+  },
+  { variant: 'q8 (file as is)', dtype: 'q8', int8Kernels: false, threads: [2] },
+  { variant: 'q4 (MatMulNBits, file as is)', dtype: 'q4', int8Kernels: false, threads: [2] },
+];
 
 async function startPreview() {
   execFileSync('npx', ['vite', 'build', '--outDir', 'bench-out/dist', '--emptyOutDir'], {
@@ -39,8 +58,7 @@ async function startPreview() {
       '127.0.0.1',
       '--port',
       String(PORT),
-      '--strictPort',
-    ],
+    ].concat('--strictPort'),
     { stdio: 'ignore', detached: true },
   );
   for (let i = 0; i < 100; i++) {
@@ -56,31 +74,73 @@ async function startPreview() {
 
 const started = new Date().toISOString();
 mkdirSync(OUT, { recursive: true });
-const repoDir = makeBenchModel({ dtypes });
+// Every dtype file the published repos ship; fp16 and q4f16 are for WebGPU and not timed here.
+const repoDir = makeBenchModel();
 const results = [];
+let agreement = [];
 
 if (!skip.has('native'))
-  results.push(...(await runNativeBench({ repoDir, dtypes, threads: 2, runs })));
+  results.push(
+    ...(await runNativeBench({ repoDir, dtypes: ['q8', 'q4', 'fp32'], threads: 2, runs })),
+  );
+if (!skip.has('agreement')) agreement = await runAgreement({ repoDir });
 
 if (!skip.has('app') || !skip.has('bare')) {
   const hub = await startHubServer({ root: BENCH_MODELS_DIR, port: 0 });
   const app = await startPreview();
   try {
-    for (const dtype of dtypes) {
-      if (!skip.has('app'))
-        for (const threads of [1, 2])
+    if (!skip.has('app'))
+      for (const { threads: threadCounts, ...v } of quick ? APP_VARIANTS.slice(0, 1) : APP_VARIANTS)
+        for (const threads of quick ? [2] : threadCounts)
           results.push(
-            ...(await runAppBench({ appUrl: app.url, hubUrl: hub.url, dtype, threads, runs })),
+            ...(await runAppBench({ appUrl: app.url, hubUrl: hub.url, threads, runs, ...v })),
           );
-      if (!skip.has('bare'))
-        results.push(
-          ...(await runBareBench({ appUrl: app.url, hubUrl: hub.url, dtype, threads: 2, runs })),
-        );
-    }
+    if (!skip.has('bare'))
+      results.push(
+        ...(await runBareBench({
+          appUrl: app.url,
+          hubUrl: hub.url,
+          dtype: 'q8',
+          threads: 2,
+          runs,
+        })),
+      );
   } finally {
     app.stop();
     await hub.close();
   }
+}
+
+let wllama = null;
+if (!skip.has('wllama')) {
+  // The GGUF holds the very same random weights as the ONNX files, as Q4_0.
+  const ggufPath = ensureGguf({
+    outFile: defaultGguf('q4_0'),
+    arch: LFM2_350M_ARCH,
+    vocabSize: LFM2_350M_VOCAB,
+    matmulType: 'q4_0',
+    weights: sharedWeights(randomWeights(LFM2_350M_ARCH, LFM2_350M_VOCAB, BENCH_SEED)),
+    log: console.log,
+  });
+  wllama = await runWllamaBench({
+    ggufPath,
+    threads: quick ? [2] : [2, 1],
+    runs,
+    promptTokens: [128],
+    decodeTokens: 128,
+    log: console.log,
+  });
+  for (const r of wllama.results)
+    results.push({
+      runtime: `wllama ${wllama.wllamaVersion} (llama.cpp WASM)`,
+      variant: 'Q4_0 GGUF',
+      dtype: 'Q4_0',
+      threads: r.threads,
+      promptTokens: 128,
+      downloadBytes: wllama.model.bytes,
+      prefillTokPerSec: r.prefillTokPerS['128'],
+      decodeTokPerSec: r.decodeTokPerS['128'],
+    });
 }
 
 const machine = {
@@ -90,7 +150,28 @@ const machine = {
   node: process.version,
   platform: `${os.platform()} ${os.arch()}`,
 };
-const report = { started, finished: new Date().toISOString(), machine, runs, results };
+const report = {
+  started,
+  finished: new Date().toISOString(),
+  command: `npm run bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+  machine,
+  runs,
+  results,
+  agreement,
+  wllama,
+};
+const markdown = renderMarkdown(report, { repoDir });
 writeFileSync(join(OUT, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
-writeFileSync(join(OUT, 'results.md'), renderMarkdown(report));
-console.log(renderMarkdown(report));
+writeFileSync(join(OUT, 'results.md'), markdown);
+console.log(markdown);
+// A full run (every stage, at least 5 runs) replaces the table in BENCHMARKS.md; the prose
+// around the markers is kept.
+if (!quick && skip.size === 0 && runs >= 5) {
+  const file = resolve('BENCHMARKS.md');
+  const [start, end] = ['<!-- results:start -->', '<!-- results:end -->'];
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : `${start}\n${end}\n`;
+  const [before, rest] = text.split(start);
+  const after = rest?.split(end)[1] ?? '\n';
+  writeFileSync(file, `${before}${start}\n${markdown}${end}${after}`);
+  console.log(`updated ${file}`);
+}

@@ -8,6 +8,8 @@ export interface RepackSummary {
   /** 4-bit layers now running on int8 kernels. */
   layers: number;
   outputProjection: boolean;
+  /** Logits are computed for the last position only. */
+  lastPositionLogits: boolean;
   ms: number;
   /** Weight bytes the session holds after repacking. */
   bytes: number;
@@ -54,12 +56,15 @@ function install(): void {
       report,
     } = repackToInt8(model, external, {
       quantizeOutputProjection: state.quantizeOutputProjection,
+      lastPositionLogits: true,
     });
     state.onPhase('initialise');
-    if (report.nbitsLayers === 0 && !report.outputProjection) return original(...args);
+    if (report.nbitsLayers === 0 && !report.outputProjection && !report.lastPositionLogits)
+      return original(...args);
     state.summaries.push({
       layers: report.nbitsLayers,
       outputProjection: report.outputProjection,
+      lastPositionLogits: report.lastPositionLogits,
       ms: performance.now() - t0,
       bytes: report.bytesAfter,
     });
@@ -87,6 +92,7 @@ export async function withInt8Repack<T>(
           ? {
               layers: sum.layers + s.layers,
               outputProjection: sum.outputProjection || s.outputProjection,
+              lastPositionLogits: sum.lastPositionLogits || s.lastPositionLogits,
               ms: sum.ms + s.ms,
               bytes: sum.bytes + s.bytes,
             }

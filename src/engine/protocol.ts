@@ -50,7 +50,10 @@ export interface LoadOptions extends RepoRef {
    * the float output projection to int8. Default on; off keeps the file's exact numerics.
    */
   int8Kernels?: boolean;
-  /** With int8Kernels: also quantize the float output projection (benchmarks compare both). */
+  /**
+   * With int8Kernels: also quantize the float output projection. Off by default: on WASM it
+   * measured no faster (see BENCHMARKS.md) and it adds load time and error.
+   */
   int8OutputProjection?: boolean;
 }
 

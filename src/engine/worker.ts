@@ -102,7 +102,7 @@ async function load(opts: LoadOptions, id: number): Promise<LoadResult> {
     if (repack) {
       const out = await withInt8Repack(
         {
-          quantizeOutputProjection: opts.int8OutputProjection ?? true,
+          quantizeOutputProjection: opts.int8OutputProjection ?? false,
           onPhase: (phase) => (phase === 'repack' ? tracker.repacking() : tracker.initialising()),
         },
         loadModel,

@@ -40,6 +40,7 @@ export function ensureGguf({
   vocabSize,
   matmulType = 'q4_0',
   force = false,
+  weights = randomLfm2Weights(arch, SEED),
   log = console.error,
 }) {
   if (existsSync(outFile) && !force) return outFile;
@@ -47,7 +48,7 @@ export function ensureGguf({
   const t0 = performance.now();
   const { bytes } = writeLfm2Gguf({
     outFile,
-    weights: randomLfm2Weights(arch, SEED),
+    weights,
     arch,
     vocab: vocabSize,
     matmulType,
@@ -155,7 +156,9 @@ export async function runWllamaBench({
     },
   });
   const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath:
+      process.env.CHROMIUM_PATH ??
+      ['/usr/bin/chromium', '/usr/lib/chromium/chromium'].find((p) => existsSync(p)),
     args: ['--no-sandbox', '--disable-background-networking', ...browserArgs],
   });
   const results = [];

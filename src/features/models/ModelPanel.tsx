@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { DTYPES, expectedSpeed, type Device, type Dtype } from '../../lib/device-choice';
+import type { RepackSummary } from '../../engine/int8-repack';
 import { formatBytes, formatMs } from '../../lib/format';
 import { appStore, useApp } from '../../store';
 import { REPO_ID_PATTERN } from './catalog';
@@ -205,10 +206,7 @@ export function ModelPanel() {
           ))}
           {loaded.repack && (
             <p className="hint" data-testid="loaded-repack">
-              {loaded.repack.layers > 0
-                ? `${loaded.repack.layers} 4-bit layers${loaded.repack.outputProjection ? ' and the output layer' : ''}`
-                : 'The output layer'}{' '}
-              run on int8 kernels (repacked in {formatMs(loaded.repack.ms)},{' '}
+              {describeRepack(loaded.repack)} (rewritten at load in {formatMs(loaded.repack.ms)},{' '}
               {formatBytes(loaded.repack.bytes)} of weights)
             </p>
           )}
@@ -234,4 +232,13 @@ export function ModelPanel() {
       )}
     </section>
   );
+}
+
+function describeRepack(r: RepackSummary): string {
+  const parts = [];
+  if (r.layers > 0) parts.push(`${r.layers} 4-bit layers run on int8 kernels`);
+  if (r.outputProjection) parts.push('the output layer runs in int8');
+  if (r.lastPositionLogits) parts.push('logits are computed for the last position only');
+  const text = parts.join('; ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

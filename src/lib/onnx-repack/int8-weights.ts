@@ -22,6 +22,8 @@ export interface NBitsWeights {
   scales: Float32Array;
   /** [N, ceil(blocks / 2)] packed 4-bit zero points (low nibble first); 8 when absent. */
   zeroPoints?: Uint8Array;
+  /** Where to write the N * K int8 values (e.g. straight into the new data file). */
+  target?: Int8Array;
 }
 
 /**
@@ -55,6 +57,7 @@ export function nbitsToInt8({
   packed,
   scales,
   zeroPoints,
+  target,
 }: NBitsWeights): Int8Columns {
   const blocks = Math.ceil(K / blockSize);
   const blobBytes = blockSize / 2;
@@ -65,7 +68,7 @@ export function nbitsToInt8({
     );
   if (scales.length !== N * blocks)
     throw new Error(`MatMulNBits scales have ${scales.length} values, expected ${N * blocks}`);
-  const q = new Int8Array(N * K);
+  const q = target ?? new Int8Array(N * K);
   const columnScales = new Float32Array(N);
   const zeros = new Uint8Array(blocks);
   const lut = new Int8Array(16);
@@ -116,9 +119,10 @@ export function floatToInt8(
   K: number,
   N: number,
   layout: 'KN' | 'NK',
+  target?: Int8Array,
 ): Int8Columns {
   if (w.length !== K * N) throw new Error(`weight has ${w.length} values, expected ${K * N}`);
-  const q = new Int8Array(N * K);
+  const q = target ?? new Int8Array(N * K);
   const scales = new Float32Array(N);
   const at =
     layout === 'NK' ? (n: number, k: number) => n * K + k : (n: number, k: number) => k * N + n;
