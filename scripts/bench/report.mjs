@@ -26,11 +26,15 @@ function find(results, runtime, variant, threads, promptTokens = 128) {
 }
 
 export function renderMarkdown(
-  { machine, runs, results, agreement, started, command },
+  { machine, runs, results, agreement, started, command, webgpu },
   { repoDir },
 ) {
   const lines = [
     `Measured ${started.slice(0, 16).replace('T', ' ')} UTC on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB), ${machine.platform}, Node ${machine.node}, headless Chromium. Command: \`${command}\`. Median (min–max) of ${runs} runs. Decode is over 128 forced tokens (EOS ignored) after the 128-token prompt; the 1,024-token prompt generates one token.`,
+    '',
+    webgpu
+      ? `WebGPU adapter: ${webgpu.name}${webgpu.software ? ' — a software adapter, so its row is one short run and not comparable with anything' : ''}.`
+      : 'WebGPU: no adapter in this browser, so no WebGPU rows.',
     '',
     '| runtime | weights | threads | prompt | TTFT ms | prefill tok/s | decode tok/s | load from cache ms (repack) | peak memory | long tasks (max ms) |',
     '|---|---|---|---|---|---|---|---|---|---|',

@@ -7,11 +7,12 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
+import * as prettier from 'prettier';
 import { randomWeights } from '../fixtures/random-model.mjs';
 import { startHubServer } from '../hub/serve.mjs';
 import { runAgreement } from './agreement.mjs';
 import { BENCH_SEED, LFM2_350M_ARCH, LFM2_350M_VOCAB } from './arch.mjs';
-import { runAppBench, runBareBench } from './browser.mjs';
+import { probeWebGpu, runAppBench, runBareBench } from './browser.mjs';
 import { BENCH_MODELS_DIR, makeBenchModel } from './make-model.mjs';
 import { runNativeBench } from './native.mjs';
 import { renderMarkdown } from './report.mjs';
@@ -78,6 +79,7 @@ mkdirSync(OUT, { recursive: true });
 const repoDir = makeBenchModel();
 const results = [];
 let agreement = [];
+let webgpu = null;
 
 if (!skip.has('native'))
   results.push(
@@ -95,6 +97,27 @@ if (!skip.has('app') || !skip.has('bare')) {
           results.push(
             ...(await runAppBench({ appUrl: app.url, hubUrl: hub.url, threads, runs, ...v })),
           );
+    if (!skip.has('webgpu')) {
+      // A real GPU gets the full measurement; a software adapter (SwiftShader on CI machines) one
+      // short run, marked as not comparable.
+      webgpu = await probeWebGpu({ appUrl: app.url });
+      if (webgpu) {
+        const software = webgpu.software;
+        results.push(
+          ...(await runAppBench({
+            appUrl: app.url,
+            hubUrl: hub.url,
+            device: 'webgpu',
+            dtype: 'q4',
+            variant: `q4${software ? ' (software adapter: not comparable)' : ''}`,
+            runtime: `app (worker, WebGPU: ${webgpu.name})`,
+            threads: 2,
+            runs: software ? 1 : runs,
+            prompts: software ? [{ promptTokens: 128, newTokens: 16 }] : undefined,
+          })),
+        );
+      }
+    }
     if (!skip.has('bare'))
       results.push(
         ...(await runBareBench({
@@ -159,6 +182,7 @@ const report = {
   results,
   agreement,
   wllama,
+  webgpu,
 };
 const markdown = renderMarkdown(report, { repoDir });
 writeFileSync(join(OUT, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -172,6 +196,9 @@ if (!quick && skip.size === 0 && runs >= 5) {
   const text = existsSync(file) ? readFileSync(file, 'utf8') : `${start}\n${end}\n`;
   const [before, rest] = text.split(start);
   const after = rest?.split(end)[1] ?? '\n';
-  writeFileSync(file, `${before}${start}\n${markdown}${end}${after}`);
+  // Formatted as `npm run lint` expects, so a fresh table never breaks CI.
+  const merged = `${before}${start}\n${markdown}${end}${after}`;
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  writeFileSync(file, await prettier.format(merged, { ...options, filepath: file }));
   console.log(`updated ${file}`);
 }
