@@ -76,19 +76,36 @@ export async function runAppBench({
   device = 'wasm',
   prompts = PROMPTS,
   runtime = 'app (worker, WASM)',
+  timeoutMs = Infinity,
   log = console.log,
 }) {
+  // Closing the context (withContext's finally) aborts whatever the page was still doing.
+  const deadline = Date.now() + timeoutMs;
+  const inTime = (promise) =>
+    Number.isFinite(timeoutMs)
+      ? Promise.race([
+          promise,
+          new Promise((_, reject) =>
+            setTimeout(
+              () => reject(new Error(`timed out after ${Math.round(timeoutMs / 1000)} s`)),
+              Math.max(0, deadline - Date.now()),
+            ).unref(),
+          ),
+        ])
+      : promise;
   return withContext(async (context) => {
     const load = (page) =>
-      page.evaluate((o) => globalThis.lfm2Bench.load(o), {
-        repo: BENCH_REPO,
-        host: hubUrl,
-        device,
-        dtype,
-        threads,
-        int8Kernels,
-        int8OutputProjection,
-      });
+      inTime(
+        page.evaluate((o) => globalThis.lfm2Bench.load(o), {
+          repo: BENCH_REPO,
+          host: hubUrl,
+          device,
+          dtype,
+          threads,
+          int8Kernels,
+          int8OutputProjection,
+        }),
+      );
     const first = await openPage(context, appUrl, 'bench.html');
     await load(first); // download into Cache Storage
     await first.close();
@@ -98,13 +115,12 @@ export async function runAppBench({
     const cached = await load(page); // what a returning user waits for
     // One untimed reply first, as the native loop does: the first run pays one-time costs
     // (kernel warm-up, the WASM heap growing) that a chat pays once per session.
-    await page.evaluate(([p, n]) => globalThis.lfm2Bench.generate(p, n), [16, 4]);
+    await inTime(page.evaluate(([p, n]) => globalThis.lfm2Bench.generate(p, n), [16, 4]));
     const samples = [];
     for (const { promptTokens, newTokens } of prompts)
       for (let r = 0; r < runs; r++) {
-        const out = await page.evaluate(
-          ([p, n]) => globalThis.lfm2Bench.generate(p, n),
-          [promptTokens, newTokens],
+        const out = await inTime(
+          page.evaluate(([p, n]) => globalThis.lfm2Bench.generate(p, n), [promptTokens, newTokens]),
         );
         samples.push({
           promptTokens,

@@ -33,7 +33,7 @@ export function renderMarkdown(
     `Measured ${started.slice(0, 16).replace('T', ' ')} UTC on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB), ${machine.platform}, Node ${machine.node}, headless Chromium. Command: \`${command}\`. Median (min–max) of ${runs} runs. Decode is over 128 forced tokens (EOS ignored) after the 128-token prompt; the 1,024-token prompt generates one token.`,
     '',
     webgpu
-      ? `WebGPU adapter: ${webgpu.name}${webgpu.software ? ' — a software adapter, so its row is one short run and not comparable with anything' : ''}.`
+      ? `WebGPU adapter: ${webgpu.name}${webgpu.software ? ' — a software adapter, so its row is one short run and not comparable with anything' : ''}${webgpu.error ? `; the WebGPU run did not finish (${webgpu.error}), so it has no row` : ''}.`
       : 'WebGPU: no adapter in this browser, so no WebGPU rows.',
     '',
     '| runtime | weights | threads | prompt | TTFT ms | prefill tok/s | decode tok/s | load from cache ms (repack) | peak memory | long tasks (max ms) |',

@@ -2,7 +2,8 @@
 // npm run bench: builds the benchmark model once, then measures native onnxruntime-node, the app's
 // engine in its worker, a bare Transformers.js loop and wllama on it, checks output agreement
 // against fp32, and writes bench-out/results.json, bench-out/results.md and BENCHMARKS.md.
-//   --runs 5   --skip native,agreement,app,bare,wllama   --quick (1 run, fewer variants)
+//   --runs 5   --skip native,agreement,app,webgpu,bare,wllama   --quick (1 run, fewer variants)
+//   --webgpu-minutes N (time limit of the WebGPU run; 4 on a software adapter)
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -87,7 +88,7 @@ if (!skip.has('native'))
   );
 if (!skip.has('agreement')) agreement = await runAgreement({ repoDir });
 
-if (!skip.has('app') || !skip.has('bare')) {
+if (['app', 'webgpu', 'bare'].some((stage) => !skip.has(stage))) {
   const hub = await startHubServer({ root: BENCH_MODELS_DIR, port: 0 });
   const app = await startPreview();
   try {
@@ -103,19 +104,26 @@ if (!skip.has('app') || !skip.has('bare')) {
       webgpu = await probeWebGpu({ appUrl: app.url });
       if (webgpu) {
         const software = webgpu.software;
-        results.push(
-          ...(await runAppBench({
-            appUrl: app.url,
-            hubUrl: hub.url,
-            device: 'webgpu',
-            dtype: 'q4',
-            variant: `q4${software ? ' (software adapter: not comparable)' : ''}`,
-            runtime: `app (worker, WebGPU: ${webgpu.name})`,
-            threads: 2,
-            runs: software ? 1 : runs,
-            prompts: software ? [{ promptTokens: 128, newTokens: 16 }] : undefined,
-          })),
-        );
+        const limitMin = Number(arg('webgpu-minutes', software ? '4' : '30'));
+        try {
+          results.push(
+            ...(await runAppBench({
+              appUrl: app.url,
+              hubUrl: hub.url,
+              device: 'webgpu',
+              dtype: 'q4',
+              variant: `q4${software ? ' (software adapter: not comparable)' : ''}`,
+              runtime: `app (worker, WebGPU: ${webgpu.name})`,
+              threads: 2,
+              runs: software ? 1 : runs,
+              prompts: software ? [{ promptTokens: 128, newTokens: 16 }] : undefined,
+              timeoutMs: limitMin * 60_000,
+            })),
+          );
+        } catch (e) {
+          webgpu.error = e.message;
+          console.log(`WebGPU run stopped: ${e.message}`);
+        }
       }
     }
     if (!skip.has('bare'))
