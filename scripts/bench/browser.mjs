@@ -143,7 +143,15 @@ export async function runAppBench({
   });
 }
 
-export async function runBareBench({ appUrl, hubUrl, dtype, threads, runs, log = console.log }) {
+export async function runBareBench({
+  appUrl,
+  hubUrl,
+  dtype,
+  threads,
+  runs,
+  prompts = PROMPTS,
+  log = console.log,
+}) {
   return withContext(async (context) => {
     const page = await openPage(context, appUrl, 'bench-bare.html');
     await page.evaluate(
@@ -152,7 +160,7 @@ export async function runBareBench({ appUrl, hubUrl, dtype, threads, runs, log =
     );
     await page.evaluate(([p, n]) => globalThis.bareBench.generate(p, n), [16, 4]);
     const samples = [];
-    for (const { promptTokens, newTokens } of PROMPTS)
+    for (const { promptTokens, newTokens } of prompts)
       for (let r = 0; r < runs; r++) {
         const out = await page.evaluate(
           ([p, n]) => globalThis.bareBench.generate(p, n),
@@ -166,7 +174,7 @@ export async function runBareBench({ appUrl, hubUrl, dtype, threads, runs, log =
     return rows(
       { runtime: 'bare Transformers.js (WASM)', variant: `${dtype} (file as is)`, dtype, threads },
       samples,
-      PROMPTS,
+      prompts,
       {},
     );
   });
