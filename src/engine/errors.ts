@@ -41,7 +41,7 @@ const USER_MESSAGES: Record<EngineErrorCode, string> = {
   quota_exceeded:
     'The browser ran out of storage for the model cache. Delete cached models in the Models panel, or pick a smaller precision.',
   out_of_memory:
-    'Out of memory while loading or running the model. Try a smaller model or precision (q4/q8), or close other tabs.',
+    'Out of memory while loading or running the model. Try a smaller model or precision (q4/q8), close other tabs, or on WASM turn off "Fast int8 kernels" in Engine settings (less memory, much slower).',
   webgpu_unavailable:
     'WebGPU is not available in this browser. Use WASM (CPU), or enable WebGPU (Chrome/Edge 113+, or the enable-unsafe-webgpu flag).',
   device_lost:

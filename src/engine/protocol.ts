@@ -51,8 +51,8 @@ export interface LoadOptions extends RepoRef {
    */
   int8Kernels?: boolean;
   /**
-   * With int8Kernels: also quantize the float output projection. Off by default: on WASM it
-   * measured no faster (see BENCHMARKS.md) and it adds load time and error.
+   * With int8Kernels: also quantize the float output projection. Default: only for downloads over
+   * 1 GB, where the memory it saves matters more (see int8OutputProjectionFor).
    */
   int8OutputProjection?: boolean;
 }

@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import { chooseDevice, chooseDtype } from '../lib/device-choice';
+import { chooseDevice, chooseDtype, int8OutputProjectionFor } from '../lib/device-choice';
 import { detectCapabilities } from './capabilities';
 import { classifyError, EngineError } from './errors';
 import { deleteCachedRepo } from './model-cache';
@@ -102,7 +102,8 @@ async function load(opts: LoadOptions, id: number): Promise<LoadResult> {
     if (repack) {
       const out = await withInt8Repack(
         {
-          quantizeOutputProjection: opts.int8OutputProjection ?? false,
+          quantizeOutputProjection:
+            opts.int8OutputProjection ?? int8OutputProjectionFor(info.sizes[dtype.value] ?? 0),
           onPhase: (phase) => (phase === 'repack' ? tracker.repacking() : tracker.initialising()),
         },
         loadModel,

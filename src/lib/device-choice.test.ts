@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { chooseDevice, chooseDtype, expectedSpeed, type DeviceCapabilities } from './device-choice';
+import {
+  chooseDevice,
+  chooseDtype,
+  expectedSpeed,
+  int8OutputProjectionFor,
+  type DeviceCapabilities,
+} from './device-choice';
 
 const gpu: DeviceCapabilities = { webgpu: true, shaderF16: true, fallbackAdapter: false };
 const gpuNoF16: DeviceCapabilities = { webgpu: true, shaderF16: false, fallbackAdapter: false };
@@ -57,6 +63,13 @@ describe('chooseDtype', () => {
   it('never picks fp16 on a GPU without shader-f16', () => {
     expect(() => chooseDtype('webgpu', 'fp16', all, gpuNoF16)).toThrow('fp16_unsupported');
     expect(() => chooseDtype('webgpu', 'auto', { fp16: 1 }, gpuNoF16)).toThrow('dtype_unavailable');
+  });
+});
+
+describe('int8OutputProjectionFor', () => {
+  it('quantizes the output layer only for models whose download is over 1 GB', () => {
+    expect(int8OutputProjectionFor(0.45e9)).toBe(false); // LFM2-350M q4
+    expect(int8OutputProjectionFor(1.22e9)).toBe(true); // LFM2-1.2B q4
   });
 });
 
