@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ort from 'onnxruntime-node';
 import { DTYPE_FILES } from '../fixtures/repo-files.mjs';
+import { emptyCache } from './native.mjs';
 
 const REPACK_BUILD = resolve('bench-out/repack-build');
 
@@ -36,16 +37,8 @@ async function logits(model, options = {}) {
     input_ids: int64(PROMPT),
     attention_mask: int64(PROMPT.map(() => 1)),
     position_ids: int64(PROMPT.map((_, i) => i)),
+    ...emptyCache(session),
   };
-  for (const name of session.inputNames.filter((n) => n.startsWith('past_'))) {
-    const meta = session.inputMetadata.find((m) => m.name === name);
-    const dims = meta.shape.map((d) => (typeof d === 'number' ? d : d === 'batch_size' ? 1 : 0));
-    feeds[name] = new ort.Tensor(
-      'float32',
-      new Float32Array(dims.reduce((a, b) => a * b, 1)),
-      dims,
-    );
-  }
   const out = await session.run(feeds);
   await session.release();
   return out.logits;

@@ -6,7 +6,6 @@
 // each: a memory and feasibility check, not a benchmark. Needs `npm run bench` to have run once
 // (the BENCH=1 build and the 350M tokenizer files).
 //   node scripts/bench/large-model.mjs
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { BENCH_REPO, LFM2_350M_ARCH, LFM2_350M_VOCAB } from './arch.mjs';
 import { executablePath } from './browser.mjs';
 import { BENCH_MODELS_DIR } from './make-model.mjs';
 import { watchPeakMemory } from './memory.mjs';
+import { startPreview } from './preview.mjs';
 
 const REPO = 'bench/LFM2-1.2B-random-ONNX';
 const ARCH = { ...LFM2_350M_ARCH, hiddenSize: 2048, numHeads: 32, ffDim: 8192 };
@@ -49,12 +49,7 @@ if (!existsSync(join(dir, 'onnx', 'model_q4.onnx'))) {
 }
 
 const hub = await startHubServer({ root: BENCH_MODELS_DIR, port: 0 });
-const preview = spawn(
-  'npx',
-  ['vite', 'preview', '--outDir', 'bench-out/dist', '--host', '127.0.0.1', '--port', '4199'],
-  { stdio: 'ignore', detached: true },
-);
-await new Promise((r) => setTimeout(r, 4000));
+const preview = await startPreview({ build: false });
 const profile = mkdtempSync(join(tmpdir(), 'lfm2-large-'));
 const context = await chromium.launchPersistentContext(profile, {
   executablePath,
@@ -70,7 +65,7 @@ const variants = [
 try {
   for (const [name, options] of variants) {
     const page = await context.newPage();
-    await page.goto('http://127.0.0.1:4199/bench.html');
+    await page.goto(new URL('bench.html', preview.url).href);
     await page.waitForSelector('body[data-ready="true"]');
     const stop = watchPeakMemory(100);
     const loaded = await page.evaluate((o) => globalThis.lfm2Bench.load(o), {
@@ -90,7 +85,7 @@ try {
 } finally {
   await context.close();
   rmSync(profile, { recursive: true, force: true });
-  process.kill(-preview.pid);
+  preview.stop();
   await hub.close();
 }
 process.exit(0);

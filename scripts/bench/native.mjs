@@ -5,7 +5,8 @@ import { DTYPE_FILES } from '../fixtures/repo-files.mjs';
 import { PROMPTS } from './prompts.mjs';
 import { summarize } from './stats.mjs';
 
-function emptyCache(session, batch = 1) {
+/** Zero-length conv and KV caches for a first forward pass, shaped from the session's inputs. */
+export function emptyCache(session, batch = 1) {
   const feeds = {};
   for (const name of session.inputNames) {
     if (!name.startsWith('past_')) continue;

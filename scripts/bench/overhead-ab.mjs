@@ -2,28 +2,13 @@
 // interleaved (app, bare, app, bare) so machine drift hits both alike; 128-token prompt, 128
 // decoded tokens, a warm-up reply before each block. Run after `npm run bench` has built
 // bench-out/ (the model and the BENCH=1 build): node scripts/bench/overhead-ab.mjs
-import { spawn } from 'node:child_process';
 import { startHubServer } from '../hub/serve.mjs';
 import { runAppBench, runBareBench } from './browser.mjs';
 import { BENCH_MODELS_DIR } from './make-model.mjs';
+import { startPreview } from './preview.mjs';
 const hub = await startHubServer({ root: BENCH_MODELS_DIR, port: 0 });
-const child = spawn(
-  'npx',
-  [
-    'vite',
-    'preview',
-    '--outDir',
-    'bench-out/dist',
-    '--host',
-    '127.0.0.1',
-    '--port',
-    '4199',
-    '--strictPort',
-  ],
-  { stdio: 'ignore', detached: true },
-);
-await new Promise((r) => setTimeout(r, 4000));
-const appUrl = 'http://127.0.0.1:4199/';
+const preview = await startPreview({ build: false });
+const appUrl = preview.url;
 const prompts = [{ promptTokens: 128, newTokens: 128 }];
 for (let round = 0; round < 2; round++) {
   const a = await runAppBench({
@@ -55,6 +40,6 @@ for (let round = 0; round < 2; round++) {
     JSON.stringify(b[0].decodeTokPerSec),
   );
 }
-process.kill(-child.pid);
+preview.stop();
 await hub.close();
 process.exit(0);

@@ -4,7 +4,6 @@
 // against fp32, and writes bench-out/results.json, bench-out/results.md and BENCHMARKS.md.
 //   --runs 5   --skip native,agreement,app,webgpu,bare,wllama   --quick (1 run, fewer variants)
 //   --webgpu-minutes N (time limit of the WebGPU run; 4 on a software adapter)
-import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,6 +15,7 @@ import { BENCH_SEED, LFM2_350M_ARCH, LFM2_350M_VOCAB } from './arch.mjs';
 import { probeWebGpu, runAppBench, runBareBench } from './browser.mjs';
 import { BENCH_MODELS_DIR, makeBenchModel } from './make-model.mjs';
 import { runNativeBench } from './native.mjs';
+import { startPreview } from './preview.mjs';
 import { renderMarkdown } from './report.mjs';
 import { defaultGguf, ensureGguf, runWllamaBench } from './wllama/run-wllama.mjs';
 import { sharedWeights } from './wllama/shared-weights.mjs';
@@ -28,7 +28,6 @@ const quick = process.argv.includes('--quick');
 const runs = Number(arg('runs', quick ? '1' : '5'));
 const skip = new Set(arg('skip', '').split(',').filter(Boolean));
 const OUT = resolve('bench-out');
-const PORT = 4199;
 
 /** What the app runs, one row group each. The first is the engine's WASM default. */
 const APP_VARIANTS = [
@@ -43,36 +42,6 @@ const APP_VARIANTS = [
   { variant: 'q8 (file as is)', dtype: 'q8', int8Kernels: false, threads: [2] },
   { variant: 'q4 (MatMulNBits, file as is)', dtype: 'q4', int8Kernels: false, threads: [2] },
 ];
-
-async function startPreview() {
-  execFileSync('npx', ['vite', 'build', '--outDir', 'bench-out/dist', '--emptyOutDir'], {
-    env: { ...process.env, BENCH: '1' },
-    stdio: 'inherit',
-  });
-  const child = spawn(
-    'npx',
-    [
-      'vite',
-      'preview',
-      '--outDir',
-      'bench-out/dist',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(PORT),
-    ].concat('--strictPort'),
-    { stdio: 'ignore', detached: true },
-  );
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${PORT}/bench.html`)).ok) break;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { url: `http://127.0.0.1:${PORT}/`, stop: () => process.kill(-child.pid) };
-}
 
 const started = new Date().toISOString();
 mkdirSync(OUT, { recursive: true });
