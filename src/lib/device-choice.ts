@@ -105,8 +105,8 @@ export function expectedSpeed(
 /**
  * Whether the int8 path should also quantize the output projection. Measured on WASM, 2 threads:
  * at 350M shape it saves 0.33 GB of peak memory but decodes 12 % slower; at 1.2B shape (a 1.2 GB
- * q4 download) it saves 0.67 GB (7.1 → 6.4 GB peak) with no decode loss, and memory is what
- * limits a WASM model of that size. So: quantize it for downloads over 1 GB.
+ * q4 download) it saves 0.67 GB (7.1 → 6.4 GB peak) for about 5 % of decode speed, and memory is
+ * what limits a WASM model of that size. So: quantize it for downloads over 1 GB.
  */
 export function int8OutputProjectionFor(downloadBytes: number): boolean {
   return downloadBytes > 1e9;
