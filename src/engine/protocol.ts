@@ -46,8 +46,8 @@ export interface LoadOptions extends RepoRef {
   dtype: Dtype | 'auto';
   threads: number;
   /**
-   * WASM only: run 4-bit weights on ONNX Runtime's int8 kernels (repacked at load) and quantize
-   * the float output projection to int8. Default on; off keeps the file's exact numerics.
+   * WASM only: run 4-bit weights on ONNX Runtime's int8 kernels (repacked at load) and compute
+   * logits for the last position only. Default on; off runs the file as it is.
    */
   int8Kernels?: boolean;
   /**

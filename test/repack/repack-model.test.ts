@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { emptyCache } from '../../scripts/bench/native.mjs';
 import { RANDOM_LFM2_ID } from '../../scripts/fixtures/catalog.mjs';
 import { generateFixtures } from '../../scripts/fixtures/generate.mjs';
 import { DataType, Graph, MS_DOMAIN } from '../../scripts/fixtures/onnx-graph.mjs';
@@ -41,18 +42,8 @@ async function logits(
     input_ids: int64(PROMPT),
     attention_mask: int64(PROMPT.map(() => 1)),
     position_ids: int64(PROMPT.map((_, i) => i)),
+    ...emptyCache(session),
   };
-  for (const name of session.inputNames.filter((n) => n.startsWith('past_'))) {
-    const meta = session.inputMetadata.find((m) => m.name === name) as unknown as {
-      shape: (number | string)[];
-    };
-    const dims = meta.shape.map((d) => (typeof d === 'number' ? d : d === 'batch_size' ? 1 : 0));
-    feeds[name] = new ort.Tensor(
-      'float32',
-      new Float32Array(dims.reduce((a, b) => a * b, 1)),
-      dims,
-    );
-  }
   const out = await session.run(feeds);
   await session.release();
   const [, seq, vocab] = out.logits.dims;

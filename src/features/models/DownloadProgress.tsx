@@ -8,7 +8,7 @@ export function DownloadProgress() {
   return (
     <div className="download" data-testid="download-progress">
       {d.phase === 'repack' ? (
-        <p>Repacking 4-bit weights for the int8 kernels…</p>
+        <p>Rewriting the model for the int8 kernels…</p>
       ) : d.phase === 'initialise' ? (
         <p>Preparing the model on the device…</p>
       ) : (

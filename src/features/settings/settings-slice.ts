@@ -16,7 +16,7 @@ export interface SettingsState {
   device: Device | 'auto';
   dtype: Dtype | 'auto';
   threads: number;
-  /** WASM: repack 4-bit weights and the output projection onto int8 kernels at load. */
+  /** WASM: rewrite q4/q8 models at load for ONNX Runtime's int8 kernels (see LoadOptions). */
   int8Kernels: boolean;
   params: GenerationParams;
   presetFamily: ModelFamily;

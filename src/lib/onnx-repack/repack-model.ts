@@ -336,12 +336,6 @@ function sliceLogitsInput(init: Initializers, graph: Graph, nodes: Node[]): bool
   return true;
 }
 
-/** True when the model has something this module would rewrite. */
-export function hasNBitsLayers(modelBytes: Uint8Array): boolean {
-  const model = onnx.ModelProto.decode(modelBytes);
-  return (model.graph?.node ?? []).some((n) => n.opType === 'MatMulNBits');
-}
-
 export function repackToInt8(
   modelBytes: Uint8Array,
   externalData: ExternalDataFile[],
@@ -385,6 +379,17 @@ export function repackToInt8(
   const lastPositionLogits = options.lastPositionLogits
     ? sliceLogitsInput(init, graph, rewritten)
     : false;
+  const report = {
+    nbitsLayers: [...replaced.keys()].filter((n) => n.opType === 'MatMulNBits').length,
+    skipped,
+    outputProjection,
+    lastPositionLogits,
+    bytesBefore,
+    bytesAfter: bytesBefore,
+  };
+  // Nothing to rewrite: hand back the original bytes rather than copying every weight.
+  if (replaced.size === 0 && !lastPositionLogits)
+    return { model: modelBytes, externalData, report };
   graph.node = rewritten;
 
   const used = new Set(graph.node.flatMap((n) => n.input));
@@ -401,17 +406,10 @@ export function repackToInt8(
   graph.initializer = init.all();
   if (!model.opsetImport.some((o) => o.domain === MS_DOMAIN))
     model.opsetImport.push(onnx.OperatorSetIdProto.create({ domain: MS_DOMAIN, version: 1 }));
-  const bytesAfter = graph.initializer.reduce((sum, t) => sum + initializerBytes(t as Tensor), 0);
+  report.bytesAfter = graph.initializer.reduce((sum, t) => sum + initializerBytes(t as Tensor), 0);
   return {
     model: onnx.ModelProto.encode(model).finish(),
     externalData: data.length ? [{ path: dataPath, data }] : [],
-    report: {
-      nbitsLayers: [...replaced.keys()].filter((n) => n.opType === 'MatMulNBits').length,
-      skipped,
-      outputProjection,
-      lastPositionLogits,
-      bytesBefore,
-      bytesAfter,
-    },
+    report,
   };
 }
