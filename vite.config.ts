@@ -1,7 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
-import { hubFixturesPlugin } from './scripts/vite/hub-fixtures';
-import { ortVersion, ortWasmPlugin } from './scripts/vite/ort-wasm';
+import { hubFixturesPlugin } from './scripts/vite/hub-fixtures.ts';
+import { ortVersion, ortWasmPlugin } from './scripts/vite/ort-wasm.ts';
 
 // Cross-origin isolation lets ONNX Runtime use SharedArrayBuffer, i.e. more than one WASM thread.
 const isolationHeaders = {

@@ -1,4 +1,4 @@
-import type { EngineErrorInfo } from '../engine/errors';
+import type { EngineErrorInfo } from '../engine/protocol';
 
 export function ErrorNotice({
   error,

@@ -2,34 +2,15 @@
  * The engine's error vocabulary. Errors cross the worker boundary as `{ code, message, detail }`
  * and are rebuilt into `EngineError` on the client, so the UI can say what happened and what to do.
  */
-export type EngineErrorCode =
-  | 'model_not_found'
-  | 'dtype_unavailable'
-  | 'fp16_unsupported'
-  | 'network'
-  | 'corrupt_file'
-  | 'quota_exceeded'
-  | 'out_of_memory'
-  | 'webgpu_unavailable'
-  | 'device_lost'
-  | 'worker_crashed'
-  | 'cancelled'
-  | 'not_loaded'
-  | 'busy'
-  | 'template_error'
-  | 'unknown';
+import type { EngineErrorCode, EngineErrorInfo } from './protocol';
 
-export interface EngineErrorInfo {
-  code: EngineErrorCode;
-  /** What the user reads: what happened and what to do next. */
-  message: string;
-  /** The raw error text, shown folded for bug reports. */
-  detail?: string;
-}
+export type { EngineErrorCode, EngineErrorInfo };
 
 const USER_MESSAGES: Record<EngineErrorCode, string> = {
   model_not_found:
     'This model repository was not found on the model host. Check the repo id (for example "onnx-community/LFM2-350M-ONNX") and the model host in Settings.',
+  unsupported_model:
+    'This model is not supported by the playground yet. Pick an LFM2 text model (or a repo with the same ONNX layout).',
   dtype_unavailable:
     'This repository has no ONNX file for the chosen precision. Pick another precision (or "auto") and load again.',
   fp16_unsupported:
@@ -71,10 +52,6 @@ export class EngineError extends Error {
   static fromInfo(info: EngineErrorInfo): EngineError {
     return new EngineError(info.code, info.detail, info.message);
   }
-}
-
-export function userMessage(code: EngineErrorCode): string {
-  return USER_MESSAGES[code];
 }
 
 const PATTERNS: [RegExp, EngineErrorCode][] = [

@@ -3,17 +3,9 @@
 // stay exactly the published q4 files; only the session ONNX Runtime builds from them changes.
 import * as ort from 'onnxruntime-web/webgpu';
 import { repackToInt8, type ExternalDataFile } from '../lib/onnx-repack/repack-model';
+import type { RepackSummary } from './protocol';
 
-export interface RepackSummary {
-  /** 4-bit layers now running on int8 kernels. */
-  layers: number;
-  outputProjection: boolean;
-  /** Logits are computed for the last position only. */
-  lastPositionLogits: boolean;
-  ms: number;
-  /** Weight bytes the session holds after repacking. */
-  bytes: number;
-}
+export type { RepackSummary };
 
 interface Active {
   quantizeOutputProjection: boolean;

@@ -3,9 +3,60 @@
  * request carries an id, and errors travel as `EngineErrorInfo` (never as bare strings).
  */
 import type { Device, DeviceCapabilities, Dtype } from '../lib/device-choice';
-import type { RepackSummary } from './int8-repack';
 import type { GenerationParams } from '../lib/generation-params';
-import type { EngineErrorInfo } from './errors';
+import type { JsonValue } from '../lib/tool-calls/json-value';
+
+export type { JsonValue };
+
+/** Every error the engine reports; `errors.ts` holds the user-facing text for each. */
+export const ENGINE_ERROR_CODES = [
+  'model_not_found',
+  'unsupported_model',
+  'dtype_unavailable',
+  'fp16_unsupported',
+  'network',
+  'corrupt_file',
+  'quota_exceeded',
+  'out_of_memory',
+  'webgpu_unavailable',
+  'device_lost',
+  'worker_crashed',
+  'cancelled',
+  'not_loaded',
+  'busy',
+  'template_error',
+  'unknown',
+] as const;
+
+export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
+
+/** How an error crosses the worker boundary; the client rebuilds an `EngineError` from it. */
+export interface EngineErrorInfo {
+  code: EngineErrorCode;
+  /** What the user reads: what happened and what to do next. */
+  message: string;
+  /** The raw error text, shown folded for bug reports. */
+  detail?: string;
+}
+
+/** What load-time repacking onto int8 kernels did (WASM). */
+export interface RepackSummary {
+  /** 4-bit layers now running on int8 kernels. */
+  layers: number;
+  outputProjection: boolean;
+  /** Logits are computed for the last position only. */
+  lastPositionLogits: boolean;
+  ms: number;
+  /** Weight bytes the session holds after repacking. */
+  bytes: number;
+}
+
+/** One repo's files in the browser's model cache. */
+export interface CachedRepo {
+  repo: string;
+  files: number;
+  bytes: number;
+}
 
 export type Role = 'system' | 'user' | 'assistant' | 'tool';
 
@@ -14,9 +65,6 @@ export interface ChatTurn {
   /** Text, or for `tool` turns a JSON value the template serialises (see template-json.ts). */
   content: string | JsonValue;
 }
-
-export type JsonValue =
-  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 export interface RepoRef {
   repo: string;
@@ -38,7 +86,6 @@ export interface RepoInfo {
   kind: 'text' | 'vision';
   /** Download bytes (graph + external data) for each dtype file the repo really has. */
   sizes: Partial<Record<Dtype, number>>;
-  hasChatTemplate: boolean;
 }
 
 export interface LoadOptions extends RepoRef {
@@ -127,6 +174,9 @@ export interface RequestMap {
   render: { params: PromptRequest; result: RenderedPrompt };
   generate: { params: PromptRequest & { params: GenerationParams }; result: GenerateResult };
   unload: { params: Record<string, never>; result: null };
+  /** Cache Storage is owned by the engine: the UI lists and deletes cached models through it. */
+  listCached: { params: Record<string, never>; result: CachedRepo[] };
+  deleteCached: { params: { repo: string }; result: number };
 }
 
 export type RequestType = keyof RequestMap;

@@ -59,26 +59,5 @@ export async function inspectRepo(ref: RepoRef): Promise<RepoInfo> {
       sizes[dtype] = total;
     }),
   );
-  const tokenizerConfig = await fetchJson(ref, 'tokenizer_config.json');
-  return {
-    repo: ref.repo,
-    modelType,
-    kind,
-    sizes,
-    hasChatTemplate: Boolean(tokenizerConfig?.chat_template),
-  };
-}
-
-async function fetchJson(ref: RepoRef, file: string): Promise<Record<string, unknown> | null> {
-  const url = `${ref.host.replace(/\/?$/, '/')}${ref.repo}/resolve/${ref.revision ?? 'main'}/${file}`;
-  try {
-    const res = await fetch(url);
-    return res.ok ? ((await res.json()) as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
-export function dtypeFileSuffix(dtype: Dtype): string {
-  return SUFFIX[dtype];
+  return { repo: ref.repo, modelType, kind, sizes };
 }

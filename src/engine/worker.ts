@@ -1,8 +1,13 @@
 /// <reference lib="webworker" />
-import { chooseDevice, chooseDtype, int8OutputProjectionFor } from '../lib/device-choice';
+import {
+  chooseDevice,
+  chooseDtype,
+  int8OutputProjectionFor,
+  type ChoiceResult,
+} from '../lib/device-choice';
 import { detectCapabilities } from './capabilities';
 import { classifyError, EngineError } from './errors';
-import { deleteCachedRepo } from './model-cache';
+import { deleteCachedRepo, listCachedRepos } from './model-cache';
 import type { ChatModelHandle } from './model-handle';
 import { createProgressTracker } from './progress';
 import {
@@ -12,10 +17,12 @@ import {
   type EngineRequest,
   type LoadOptions,
   type LoadResult,
+  type RepackSummary,
   type RequestMap,
+  type RequestType,
   type WorkerEvent,
 } from './protocol';
-import { withInt8Repack, type RepackSummary } from './int8-repack';
+import { withInt8Repack } from './int8-repack';
 import { inspectRepo } from './repo-inspect';
 import { configureRuntime } from './runtime';
 import { TextModel } from './text-model';
@@ -65,7 +72,16 @@ const handlers: Handlers = {
     loaded = null;
     return null;
   },
+  listCached: () => listCachedRepos(),
+  deleteCached: ({ repo }) => deleteCachedRepo(repo),
 };
+
+/**
+ * Requests that use or replace the loaded model run one at a time, in arrival order: two loads
+ * can never interleave, and a render never sees a half-loaded model. The rest answer at once.
+ */
+const EXCLUSIVE: ReadonlySet<RequestType> = new Set(['load', 'unload', 'render', 'generate']);
+let exclusiveQueue: Promise<unknown> = Promise.resolve();
 
 function requireModel() {
   if (!loaded) throw new EngineError('not_loaded');
@@ -81,15 +97,13 @@ async function load(opts: LoadOptions, id: number): Promise<LoadResult> {
   const info = await inspectRepo(opts);
   if (info.kind !== 'text')
     throw new EngineError(
-      'unknown',
+      'unsupported_model',
       info.modelType,
-      'Vision models are not supported yet: pick a text model.',
+      `${opts.repo} is a vision model (${info.modelType}); the playground runs text models for now. Pick an LFM2 text model.`,
     );
-  const device = pick(() => chooseDevice(opts.device, caps));
+  const device = picked(chooseDevice(opts.device, caps));
   const int8Kernels = opts.int8Kernels ?? true;
-  const dtype = pick(() =>
-    chooseDtype(device.value, opts.dtype, info.sizes, caps, { int8Kernels }),
-  );
+  const dtype = picked(chooseDtype(device.value, opts.dtype, info.sizes, caps, { int8Kernels }));
   const repack = device.value === 'wasm' && int8Kernels && ['q4', 'q8'].includes(dtype.value);
 
   const tracker = createProgressTracker((progress) => post({ type: 'progress', id, progress }));
@@ -155,20 +169,10 @@ function watchCacheWarnings() {
   return watcher;
 }
 
-/** Turns the pure choosers' error codes into user-facing engine errors. */
-function pick<T>(choose: () => T): T {
-  try {
-    return choose();
-  } catch (e) {
-    const code = (e as Error).message;
-    if (
-      code === 'webgpu_unavailable' ||
-      code === 'dtype_unavailable' ||
-      code === 'fp16_unsupported'
-    )
-      throw new EngineError(code);
-    throw e;
-  }
+/** A choice, or the user-facing engine error for why there is none. */
+function picked<T>(r: ChoiceResult<T>): { value: T; reason: string } {
+  if (!r.ok) throw new EngineError(r.error);
+  return r;
 }
 
 async function handle(msg: EngineRequest | ControlMessage): Promise<void> {
@@ -178,7 +182,13 @@ async function handle(msg: EngineRequest | ControlMessage): Promise<void> {
   }
   try {
     const handler = handlers[msg.type] as (p: unknown, id: number) => Promise<unknown>;
-    const value = await handler(msg.params, msg.id);
+    const run = () => handler(msg.params, msg.id);
+    let value: unknown;
+    if (EXCLUSIVE.has(msg.type)) {
+      const turn = exclusiveQueue.then(run, run);
+      exclusiveQueue = turn.catch(() => undefined);
+      value = await turn;
+    } else value = await run();
     post({ type: 'result', id: msg.id, value });
   } catch (e) {
     const error = classifyError(e);

@@ -10,24 +10,36 @@ export interface DeviceCapabilities {
 }
 
 export interface Choice<T> {
+  ok: true;
   value: T;
   reason: string;
 }
 
-export function chooseDevice(requested: Device | 'auto', caps: DeviceCapabilities): Choice<Device> {
-  if (requested === 'wasm') return { value: 'wasm', reason: 'you chose WASM (CPU)' };
+/** Why no choice was possible; the engine turns each into a user-facing error. */
+export type ChoiceError = 'webgpu_unavailable' | 'dtype_unavailable' | 'fp16_unsupported';
+
+export type ChoiceResult<T> = Choice<T> | { ok: false; error: ChoiceError };
+
+const fail = (error: ChoiceError) => ({ ok: false, error }) as const;
+
+export function chooseDevice(
+  requested: Device | 'auto',
+  caps: DeviceCapabilities,
+): ChoiceResult<Device> {
+  if (requested === 'wasm') return { ok: true, value: 'wasm', reason: 'you chose WASM (CPU)' };
   if (requested === 'webgpu') {
-    if (!caps.webgpu) throw new Error('webgpu_unavailable');
-    return { value: 'webgpu', reason: 'you chose WebGPU' };
+    if (!caps.webgpu) return fail('webgpu_unavailable');
+    return { ok: true, value: 'webgpu', reason: 'you chose WebGPU' };
   }
   if (caps.webgpu && !caps.fallbackAdapter)
-    return { value: 'webgpu', reason: 'a WebGPU adapter is available' };
+    return { ok: true, value: 'webgpu', reason: 'a WebGPU adapter is available' };
   if (caps.webgpu)
     return {
+      ok: true,
       value: 'wasm',
       reason: 'only a software WebGPU adapter exists, and WASM is faster on it',
     };
-  return { value: 'wasm', reason: 'this browser has no WebGPU adapter' };
+  return { ok: true, value: 'wasm', reason: 'this browser has no WebGPU adapter' };
 }
 
 /** Largest fp32 download we pick automatically on WASM: beyond it the 4 GiB WASM heap gets tight. */
@@ -46,19 +58,24 @@ export function chooseDtype(
   sizes: Partial<Record<Dtype, number>>,
   caps: DeviceCapabilities,
   { int8Kernels = false }: { int8Kernels?: boolean } = {},
-): Choice<Dtype> {
+): ChoiceResult<Dtype> {
   const has = (d: Dtype) => sizes[d] !== undefined;
   const usable = (d: Dtype) => has(d) && !(device === 'webgpu' && d === 'fp16' && !caps.shaderF16);
   if (requested !== 'auto') {
-    if (!has(requested)) throw new Error('dtype_unavailable');
-    if (!usable(requested)) throw new Error('fp16_unsupported');
-    return { value: requested, reason: 'you chose it' };
+    if (!has(requested)) return fail('dtype_unavailable');
+    if (!usable(requested)) return fail('fp16_unsupported');
+    return { ok: true, value: requested, reason: 'you chose it' };
   }
   if (device === 'webgpu') {
     if (caps.shaderF16 && usable('q4f16'))
-      return { value: 'q4f16', reason: 'WebGPU with shader-f16: 4-bit weights, fp16 math' };
+      return {
+        ok: true,
+        value: 'q4f16',
+        reason: 'WebGPU with shader-f16: 4-bit weights, fp16 math',
+      };
     if (usable('q4'))
       return {
+        ok: true,
         value: 'q4',
         reason: caps.shaderF16
           ? 'the repo has no q4f16 file'
@@ -67,20 +84,29 @@ export function chooseDtype(
   } else {
     if (int8Kernels && usable('q4'))
       return {
+        ok: true,
         value: 'q4',
         reason:
           'the smallest download; its 4-bit weights are repacked at load to run on int8 kernels',
       };
     if (usable('q8'))
-      return { value: 'q8', reason: 'int8 is the fastest kernel ONNX Runtime has on WASM' };
+      return {
+        ok: true,
+        value: 'q8',
+        reason: 'int8 is the fastest kernel ONNX Runtime has on WASM',
+      };
     if (usable('fp32') && sizes.fp32! <= WASM_FP32_LIMIT)
-      return { value: 'fp32', reason: 'no q8 file; fp32 is far faster than 4-bit on WASM' };
+      return {
+        ok: true,
+        value: 'fp32',
+        reason: 'no q8 file; fp32 is far faster than 4-bit on WASM',
+      };
     if (usable('q4'))
-      return { value: 'q4', reason: 'no q8 file and fp32 is too large for WASM memory' };
+      return { ok: true, value: 'q4', reason: 'no q8 file and fp32 is too large for WASM memory' };
   }
   const fallback = DTYPES.find(usable);
-  if (!fallback) throw new Error('dtype_unavailable');
-  return { value: fallback, reason: 'the only suitable file in this repo' };
+  if (!fallback) return fail('dtype_unavailable');
+  return { ok: true, value: fallback, reason: 'the only suitable file in this repo' };
 }
 
 /** Rough decode speed relative to what we measured for a 350M model on 2 WASM threads. */

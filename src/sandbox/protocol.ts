@@ -18,7 +18,9 @@ export type FailureKind =
   | 'not-serializable'
   | 'too-large'
   | 'syntax'
-  | 'sandbox-crashed';
+  | 'sandbox-crashed'
+  /** The caller aborted the run (Stop); its worker was terminated. */
+  | 'cancelled';
 
 export const FAILURE_KINDS: readonly FailureKind[] = [
   'timeout',
@@ -31,7 +33,7 @@ export const FAILURE_KINDS: readonly FailureKind[] = [
 ];
 
 /** The failures a worker itself can report (timeouts and crashes are decided outside it). */
-export type WorkerFailureKind = Exclude<FailureKind, 'timeout' | 'sandbox-crashed'>;
+export type WorkerFailureKind = Exclude<FailureKind, 'timeout' | 'sandbox-crashed' | 'cancelled'>;
 
 export interface RunLimits {
   timeoutMs: number;

@@ -68,6 +68,8 @@ export interface ToolRunOptions {
   maxLogEntries?: number;
   /** Default 2 000 characters per log entry. */
   maxLogChars?: number;
+  /** Aborting ends the call at once (kind `cancelled`) and terminates its worker. */
+  signal?: AbortSignal;
 }
 
 /** How long the iframe may take to load and answer the handshake. */
@@ -141,6 +143,7 @@ export class ToolSandbox {
       Promise.resolve({ ok: false, kind, message, logs: [], durationMs: 0 });
 
     if (this.#disposed) return early('sandbox-crashed', 'The tool sandbox was disposed');
+    if (opts?.signal?.aborted) return early('cancelled', 'Stopped before it ran');
     if (typeof source !== 'string') return early('syntax', 'The tool source is not a string');
     if (source.trim() === '') return early('syntax', 'The tool source is empty');
     let argsJson: string | undefined;
@@ -181,6 +184,7 @@ export class ToolSandbox {
         resolve,
       };
       this.#runs.set(id, run);
+      opts?.signal?.addEventListener('abort', () => this.#cancel(run), { once: true });
       frame.ready.then(
         () => {
           if (run.settled || frame.dead) return;
@@ -340,10 +344,20 @@ export class ToolSandbox {
   }
 
   #onTimeout(run: PendingRun): void {
+    this.#end(run, this.#timeoutFailure(run));
+  }
+
+  #cancel(run: PendingRun): void {
+    this.#end(run, { ok: false, kind: 'cancelled', message: 'Stopped' });
+  }
+
+  /** Settles a run from the app's side and makes sure its worker is gone. */
+  #end(run: PendingRun, failure: Failure): void {
     if (run.settled) return;
     const frame = run.frame;
-    this.#finish(run, this.#timeoutFailure(run));
-    if (frame.dead) return;
+    const started = run.startedAt !== undefined;
+    this.#finish(run, failure);
+    if (frame.dead || !started) return;
     // The frame must confirm it terminated the worker; if it cannot, the whole frame goes.
     frame.cancelAcks.set(
       run.id,

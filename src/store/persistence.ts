@@ -1,80 +1,136 @@
-import { createStore, del, get, set, type UseStore } from 'idb-keyval';
-import type { Conversation } from '../features/chat/conversation';
 import type { SettingsState } from '../features/settings/settings-slice';
 import type { ToolsSlice } from '../features/tools/tools-slice';
 import type { AppStore } from './create-store';
+import { DB_NAME, PlaygroundDb, readConversation, readConversations, type KvKey } from './db';
 
-interface Index {
-  ids: string[];
-  activeId: string;
-  selectedRepo: string;
+interface UiRecord {
+  activeId?: string;
+  selectedRepo?: string;
 }
 
-const convKey = (id: string) => `conversation:${id}`;
+/** What one tab tells the others after it wrote a record. */
+type SyncMessage = { kind: 'conversation'; id: string } | { kind: 'kv'; key: KvKey };
+
+export interface Persistence {
+  /** Resolves once every write queued so far has reached IndexedDB. */
+  flushed(): Promise<void>;
+  close(): void;
+}
 
 /**
- * Keeps conversations and settings in IndexedDB. Each conversation is its own record and is
- * written whenever its object changes (streaming replaces it per token), so a reload at any
- * moment finds what was on screen; unchanged conversations are never rewritten.
+ * Keeps conversations, tools and settings in IndexedDB and in step between tabs.
+ *
+ * Each conversation is its own record, written when its object changes (streaming replaces it
+ * every 50 ms, so a reload finds what was on screen) and deleted when it goes; there is no
+ * shared index record for two tabs to overwrite. After each write the tab names the record on a
+ * BroadcastChannel; the other tabs read it back and merge it (newer `updatedAt` wins, and a
+ * reply running in a tab keeps its conversation until it ends).
  */
 export async function attachPersistence(
   store: AppStore,
-  db: UseStore = createStore('lfm2-playground', 'state'),
-) {
-  const [index, settings, tools] = await Promise.all([
-    get<Index>('index', db),
-    get<SettingsState>('settings', db),
-    get<ToolsSlice['tools']>('tools', db),
+  db: PlaygroundDb = new PlaygroundDb(),
+  channelName = DB_NAME,
+): Promise<Persistence> {
+  const [conversations, settings, tools, ui] = await Promise.all([
+    readConversations(db),
+    db.kv.get('settings') as Promise<Partial<SettingsState> | undefined>,
+    db.kv.get('tools') as Promise<ToolsSlice['tools'] | undefined>,
+    db.kv.get('ui') as Promise<UiRecord | undefined>,
   ]);
   if (settings) store.setState((s) => ({ settings: { ...s.settings, ...settings } }));
-  if (tools)
-    store.setState((s) => ({
-      tools: { list: tools.list, settings: { ...s.tools.settings, ...tools.settings } },
-    }));
-  if (index) {
-    const convs = (
-      await Promise.all(index.ids.map((id) => get<Conversation>(convKey(id), db)))
-    ).filter((c): c is Conversation => Boolean(c));
-    store.getState().hydrateChat(convs, index.activeId);
-    if (index.selectedRepo)
-      store.setState((s) => ({ models: { ...s.models, selectedRepo: index.selectedRepo } }));
+  if (tools) store.setState((s) => ({ tools: mergeTools(s.tools, tools) }));
+  store.getState().hydrateChat(conversations, ui?.activeId);
+  if (ui?.selectedRepo) {
+    const repo = ui.selectedRepo;
+    store.setState((s) => ({ models: { ...s.models, selectedRepo: repo } }));
   }
 
+  const channel =
+    typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(channelName);
+  /** Objects that came from another tab: already stored, so not written (or announced) again. */
+  const fromOtherTab = new WeakSet<object>();
+
   let queue = Promise.resolve();
-  const enqueue = (job: () => Promise<void>) => {
-    queue = queue.then(job).catch((e) => console.warn('Saving to IndexedDB failed', e));
+  const enqueue = (job: () => Promise<unknown>, announce?: SyncMessage) => {
+    queue = queue
+      .then(job)
+      .then(() => announce && channel?.postMessage(announce))
+      .catch((e: unknown) => {
+        console.warn('Saving to IndexedDB failed', e);
+        store.setState((s) => ({
+          chat: {
+            ...s.chat,
+            notice: `Could not save to the browser's storage (${describe(e)}). Your latest changes live only in this tab: export what matters.`,
+          },
+        }));
+      });
   };
-  const writeIndex = (st: ReturnType<AppStore['getState']>) => {
-    const idx: Index = {
-      ids: st.chat.order,
-      activeId: st.chat.activeId,
-      selectedRepo: st.models.selectedRepo,
-    };
-    enqueue(() => set('index', idx, db));
-  };
-  writeIndex(store.getState());
+  const putKv = (key: KvKey, value: unknown) =>
+    enqueue(() => db.kv.put(value, key), key === 'ui' ? undefined : { kind: 'kv', key });
+
   store.subscribe((next, prev) => {
-    if (next.tools !== prev.tools) {
-      const t = next.tools;
-      enqueue(() => set('tools', t, db));
+    if (next.tools !== prev.tools && !fromOtherTab.has(next.tools)) putKv('tools', next.tools);
+    if (next.settings !== prev.settings && !fromOtherTab.has(next.settings))
+      putKv('settings', next.settings);
+    const n = next.chat.conversations;
+    const p = prev.chat.conversations;
+    if (n !== p) {
+      for (const [id, c] of Object.entries(n))
+        if (c !== p[id] && !fromOtherTab.has(c))
+          enqueue(() => db.conversations.put(c), { kind: 'conversation', id });
+      for (const id of Object.keys(p))
+        if (!n[id]) enqueue(() => db.conversations.delete(id), { kind: 'conversation', id });
     }
-    if (next.settings !== prev.settings) {
-      const s = next.settings;
-      enqueue(() => set('settings', s, db));
-    }
-    const n = next.chat;
-    const p = prev.chat;
-    for (const id of n.order) {
-      const c = n.conversations[id];
-      if (c !== p.conversations[id]) enqueue(() => set(convKey(id), c, db));
-    }
-    for (const id of p.order) if (!n.conversations[id]) enqueue(() => del(convKey(id), db));
     if (
-      n.order !== p.order ||
-      n.activeId !== p.activeId ||
+      next.chat.activeId !== prev.chat.activeId ||
       next.models.selectedRepo !== prev.models.selectedRepo
     )
-      writeIndex(next);
+      putKv('ui', { activeId: next.chat.activeId, selectedRepo: next.models.selectedRepo });
   });
-  return { flushed: () => queue };
+
+  if (channel)
+    channel.onmessage = (e: MessageEvent<SyncMessage>) => {
+      const msg = e.data;
+      // Read in the same queue as our writes, so a record is never read half-way through ours.
+      enqueue(async () => {
+        if (msg.kind === 'conversation') {
+          const c = await readConversation(db, msg.id);
+          if (c === 'invalid') return;
+          if (c) fromOtherTab.add(c);
+          store.getState().applyRemoteConversation(msg.id, c);
+        } else if (msg.key === 'tools') {
+          const t = (await db.kv.get('tools')) as ToolsSlice['tools'] | undefined;
+          if (!t) return;
+          const merged = mergeTools(store.getState().tools, t);
+          fromOtherTab.add(merged);
+          store.setState({ tools: merged });
+        } else if (msg.key === 'settings') {
+          const st = (await db.kv.get('settings')) as Partial<SettingsState> | undefined;
+          if (!st) return;
+          const merged = { ...store.getState().settings, ...st };
+          fromOtherTab.add(merged);
+          store.setState({ settings: merged });
+        }
+      });
+    };
+
+  return {
+    flushed: () => queue,
+    close: () => {
+      channel?.close();
+      db.close();
+    },
+  };
+}
+
+function mergeTools(
+  current: ToolsSlice['tools'],
+  stored: ToolsSlice['tools'],
+): ToolsSlice['tools'] {
+  return { list: stored.list, settings: { ...current.settings, ...stored.settings } };
+}
+
+function describe(e: unknown): string {
+  if (e instanceof Error) return e.name === 'QuotaExceededError' ? 'storage is full' : e.message;
+  return String(e);
 }

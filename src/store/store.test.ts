@@ -1,9 +1,9 @@
 import 'fake-indexeddb/auto';
-import { createStore as createIdb } from 'idb-keyval';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EngineClient, type WorkerLike } from '../engine/client';
 import type { ControlMessage, EngineRequest, WorkerEvent } from '../engine/protocol';
 import { createAppStore } from './create-store';
+import { PlaygroundDb } from './db';
 import { attachPersistence } from './persistence';
 
 /** A scripted worker: answers load/generate like the real one, token by token. */
@@ -104,16 +104,18 @@ describe('chat flow through the store', () => {
   });
 
   it('a reload mid-generation keeps what was shown, marked interrupted', async () => {
-    const db = createIdb('test-db-' + Math.random(), 'state');
+    const name = `test-db-${Math.random()}`;
     const a = setup();
-    const persisted = await attachPersistence(a.store, db);
+    const persisted = await attachPersistence(a.store, new PlaygroundDb(name), `${name}-a`);
     await a.store.getState().loadSelected();
     a.worker.holdGeneration = true;
     void a.store.getState().send('tell me');
-    await new Promise((r) => setTimeout(r, 120)); // streamed text is flushed every 50 ms
+    const shown = () => a.store.getState().chat.conversations[a.store.getState().chat.activeId];
+    // Streamed text reaches the store (and IndexedDB) in 50 ms batches.
+    await vi.waitFor(() => expect(shown().messages[1]?.content).toBe('Hello!'));
     await persisted.flushed();
     const b = setup();
-    await attachPersistence(b.store, db);
+    await attachPersistence(b.store, new PlaygroundDb(name), `${name}-b`);
     const conv = b.store.getState().chat.conversations[b.store.getState().chat.activeId];
     expect(conv.messages.map((m) => [m.content, m.status])).toEqual([
       ['tell me', 'done'],
@@ -128,7 +130,7 @@ describe('engine failures', () => {
     await store.getState().loadSelected();
     worker.holdGeneration = true;
     const sending = store.getState().send('hello');
-    await new Promise((r) => setTimeout(r, 10));
+    await vi.waitFor(() => expect(worker.requests.some((r) => r.type === 'generate')).toBe(true));
     worker.onerror?.({ message: 'out of memory', preventDefault() {} } as ErrorEvent);
     await sending;
     const s = store.getState();
@@ -137,6 +139,6 @@ describe('engine failures', () => {
     const conv = s.chat.conversations[s.chat.activeId];
     expect(conv.messages[0].content).toBe('hello');
     expect(conv.messages[1]).toMatchObject({ status: 'error', error: { code: 'worker_crashed' } });
-    expect(s.chat.generating).toBeNull();
+    expect(s.chat.reply).toBeNull();
   });
 });

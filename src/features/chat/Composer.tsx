@@ -9,16 +9,20 @@ export interface ComposerProps {
 }
 
 export function Composer({ draft, setDraft, prefill, setPrefill }: ComposerProps) {
-  const generating = useApp((s) => s.chat.busy !== null);
+  const replyIn = useApp((s) => s.chat.reply?.conversationId ?? null);
+  const activeId = useApp((s) => s.chat.activeId);
+  const replyTitle = useApp((s) => (replyIn ? s.chat.conversations[replyIn]?.title : undefined));
+  // Stop only where the reply runs; elsewhere say where it runs (the engine does one at a time).
+  const generating = replyIn !== null && replyIn === activeId;
+  const elsewhere = replyIn !== null && replyIn !== activeId;
   const ready = useApp((s) => s.models.status === 'ready');
   const { send, stop } = appStore.getState();
   const prefillOn = prefill !== null;
 
   const submit = () => {
-    if (!draft.trim() || generating) return;
-    const text = draft;
-    setDraft('');
-    void send(text, prefill ?? undefined);
+    if (!draft.trim() || replyIn !== null) return;
+    // The text stays in the box unless the message was really sent.
+    if (send(draft, prefill ?? undefined)) setDraft('');
   };
 
   return (
@@ -64,12 +68,17 @@ export function Composer({ draft, setDraft, prefill, setPrefill }: ComposerProps
           Start the reply myself
         </label>
         <span className="spacer" />
+        {elsewhere && (
+          <span className="hint" data-testid="reply-elsewhere">
+            Replying in “{replyTitle}”…
+          </span>
+        )}
         {generating ? (
           <button type="button" onClick={stop}>
             Stop
           </button>
         ) : (
-          <button type="submit" className="primary" disabled={!draft.trim()}>
+          <button type="submit" className="primary" disabled={!draft.trim() || elsewhere}>
             Send
           </button>
         )}

@@ -26,7 +26,7 @@ export const MessageBubble = memo(function MessageBubble({
   specialTokens,
   afterTool,
 }: Props) {
-  const generating = useApp((s) => s.chat.busy !== null);
+  const generating = useApp((s) => s.chat.reply !== null);
   const { regenerate, editAndResend } = appStore.getState();
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(message.content);

@@ -1,5 +1,5 @@
-import { useEffect, useMemo, useState } from 'react';
-import { readyTools } from '../tools/tools-slice';
+import { useEffect, useState } from 'react';
+import { offeredTools } from '../../lib/tools/offered-tools';
 import { useApp, engine } from '../../store';
 import { toErrorInfo } from '../../store/errors';
 import { toTurns } from './conversation';
@@ -11,13 +11,9 @@ import { toTurns } from './conversation';
 export function PromptInspector({ draft, prefill }: { draft: string; prefill: string | null }) {
   const conv = useApp((s) => s.chat.conversations[s.chat.activeId]);
   const loaded = useApp((s) => s.models.loaded);
-  const generating = useApp((s) => s.chat.generating !== null);
-  const toolList = useApp((s) => s.tools.list);
-  const offerTools = useApp((s) => s.tools.settings.offerTools);
-  const tools = useMemo(() => {
-    const defs = offerTools ? readyTools(toolList).map((r) => r.definition) : [];
-    return defs.length ? defs : undefined;
-  }, [toolList, offerTools]);
+  const generating = useApp((s) => s.chat.reply !== null);
+  // The same selector the reply runner uses: the inspector shows what a reply would send.
+  const tools = useApp((s) => offeredTools(s.tools).definitions);
   const [prompt, setPrompt] = useState<{ text: string; tokenCount: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
 

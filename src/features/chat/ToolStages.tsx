@@ -1,5 +1,5 @@
 import { formatMs } from '../../lib/format';
-import { appStore } from '../../store';
+import { appStore, useApp } from '../../store';
 import type { ToolCallsInfo, ToolExecution } from './conversation';
 
 const json = (v: unknown) => JSON.stringify(v, null, 2);
@@ -49,11 +49,24 @@ export function ToolCallCard({
 }
 
 const STATUS: Record<ToolExecution['status'], string> = {
+  pending: 'waiting for the calls before it',
   'awaiting-approval': 'waiting for your approval',
   running: 'running…',
   done: 'done',
   error: 'error',
   denied: 'not allowed',
+  interrupted: 'interrupted',
+};
+
+/** The stage title's verb: a call is only "Ran" once it has run. */
+const VERB: Record<ToolExecution['status'], string> = {
+  pending: 'Will run',
+  'awaiting-approval': 'Wants to run',
+  running: 'Running',
+  done: 'Ran',
+  error: 'Ran',
+  denied: 'Did not run',
+  interrupted: 'Interrupted',
 };
 
 /** Stage 3: one execution with its arguments, result or error, duration and console output. */
@@ -65,15 +78,19 @@ export function ToolExecutionCard({
   execution: ToolExecution;
 }) {
   const { approveToolCall } = appStore.getState();
+  // Approval buttons only while this reply really waits for them (never after a reload).
+  const waiting = useApp(
+    (s) => s.chat.reply?.phase === 'awaiting-approval' && s.chat.reply.messageId === messageId,
+  );
   return (
     <div className="tool-card stage" data-testid="tool-execution" data-status={execution.status}>
       <p className="stage-title">
-        ③ Ran <code>{execution.name}</code> ·{' '}
+        ③ {VERB[execution.status]} <code>{execution.name}</code> ·{' '}
         <span data-testid="execution-status">{STATUS[execution.status]}</span>
         {execution.durationMs !== undefined && ` · ${formatMs(execution.durationMs)}`}
       </p>
       <pre data-testid="execution-args">{json(execution.args)}</pre>
-      {execution.status === 'awaiting-approval' && (
+      {execution.status === 'awaiting-approval' && waiting && (
         <div className="row">
           <button
             type="button"

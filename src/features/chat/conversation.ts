@@ -1,64 +1,110 @@
 import { z } from 'zod';
-import type { EngineErrorInfo } from '../../engine/errors';
-import type { ChatTurn, GenerationStats, JsonValue } from '../../engine/protocol';
-import type { SandboxLog } from '../../sandbox/tool-sandbox';
+import {
+  ENGINE_ERROR_CODES,
+  type ChatTurn,
+  type EngineErrorInfo,
+  type GenerationStats,
+  type JsonValue,
+} from '../../engine/protocol';
+import type { ToolCallsInfo } from '../../lib/tools/plan-calls';
 
-export type MessageStatus = 'done' | 'streaming' | 'stopped' | 'error' | 'interrupted';
+/**
+ * The conversation model. The zod schemas are the single source of truth: the TypeScript types
+ * are inferred from them, IndexedDB records and imported files are checked against them, and a
+ * schema change goes with a storage migration (store/db.ts).
+ */
 
-/** Stage 2 of a tool turn: what the model asked for, as parsed. */
-export interface ToolCallsInfo {
-  /** The raw text between the call markers, exactly as the model wrote it. */
-  raw: string;
-  calls: { name: string; args: Record<string, JsonValue>; error?: string }[];
-  parseError?: string;
-  /** Stage 1: the tool definitions as they appear in the rendered system prompt. */
-  toolPrompt?: string;
-}
+const json = z.json() as z.ZodType<JsonValue>;
+const args = z.record(z.string(), json);
 
-/** Stage 3: one execution of a user's tool (or a call that could not be executed). */
-export interface ToolExecution {
-  name: string;
-  args: Record<string, JsonValue>;
-  status: 'awaiting-approval' | 'running' | 'done' | 'error' | 'denied';
-  result?: JsonValue;
-  error?: string;
-  logs?: SandboxLog[];
-  durationMs?: number;
-}
+export const errorInfoSchema = z.object({
+  code: z.enum(ENGINE_ERROR_CODES),
+  message: z.string(),
+  detail: z.string().optional(),
+}) satisfies z.ZodType<EngineErrorInfo>;
 
-export interface ChatMessage {
-  id: string;
-  role: 'user' | 'assistant' | 'tool';
+const statsSchema = z.object({
+  promptTokens: z.number(),
+  cachedTokens: z.number(),
+  outputTokens: z.number(),
+  ttftMs: z.number(),
+  prefillTokPerSec: z.number(),
+  decodeTokPerSec: z.number(),
+  totalMs: z.number(),
+}) satisfies z.ZodType<GenerationStats>;
+
+const toolCallsSchema = z.object({
+  raw: z.string(),
+  calls: z.array(z.object({ name: z.string(), args, error: z.string().optional() })),
+  parseError: z.string().optional(),
+  toolPrompt: z.string().optional(),
+}) satisfies z.ZodType<ToolCallsInfo>;
+
+export const EXECUTION_STATUSES = [
+  /** Planned, waiting for the calls before it in the same block. */
+  'pending',
+  'awaiting-approval',
+  'running',
+  'done',
+  'error',
+  'denied',
+  /** Stopped, or cut off by a reload or crash, before it returned. */
+  'interrupted',
+] as const;
+
+const executionSchema = z.object({
+  name: z.string(),
+  args,
+  status: z.enum(EXECUTION_STATUSES),
+  result: json.optional(),
+  error: z.string().optional(),
+  logs: z
+    .array(z.object({ level: z.enum(['log', 'info', 'warn', 'error', 'debug']), text: z.string() }))
+    .optional(),
+  durationMs: z.number().optional(),
+});
+
+const MESSAGE_STATUSES = ['done', 'streaming', 'stopped', 'error', 'interrupted'] as const;
+
+export const messageSchema = z.object({
+  id: z.string(),
+  role: z.enum(['user', 'assistant', 'tool']),
   /** Raw text as the template gets it; assistant text keeps the model's special tokens. */
-  content: string;
-  status: MessageStatus;
+  content: z.string(),
+  status: z.enum(MESSAGE_STATUSES),
   /** The start of the reply the user wrote; the model continued from it. */
-  prefill?: string;
-  stats?: GenerationStats;
-  error?: EngineErrorInfo;
-  model?: { repo: string; device: string; dtype: string };
-  /** Assistant messages that called tools. */
-  toolCalls?: ToolCallsInfo;
+  prefill: z.string().optional(),
+  /** Why generation ended: end of turn, the token limit, or Stop. */
+  finishReason: z.enum(['eos', 'length', 'stopped']).optional(),
+  stats: statsSchema.optional(),
+  error: errorInfoSchema.optional(),
+  model: z.object({ repo: z.string(), device: z.string(), dtype: z.string() }).optional(),
+  /** Assistant messages that called tools: stage 2 as parsed. */
+  toolCalls: toolCallsSchema.optional(),
   /** Tool messages: the execution whose result goes back to the model. */
-  execution?: ToolExecution;
-  createdAt: number;
-}
+  execution: executionSchema.optional(),
+  createdAt: z.number(),
+});
 
-export interface ExampleTurn {
-  role: 'user' | 'assistant';
-  content: string;
-}
+const exampleSchema = z.object({ role: z.enum(['user', 'assistant']), content: z.string() });
 
-export interface Conversation {
-  id: string;
-  title: string;
-  systemPrompt: string;
+export const conversationSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  systemPrompt: z.string(),
   /** Few-shot turns placed before the conversation in every prompt. */
-  examples: ExampleTurn[];
-  messages: ChatMessage[];
-  createdAt: number;
-  updatedAt: number;
-}
+  examples: z.array(exampleSchema),
+  messages: z.array(messageSchema),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+export type ToolExecution = z.infer<typeof executionSchema>;
+export type ChatMessage = z.infer<typeof messageSchema>;
+export type ExampleTurn = z.infer<typeof exampleSchema>;
+export type Conversation = z.infer<typeof conversationSchema>;
+export type { ToolCallsInfo };
 
 export const newId = () => crypto.randomUUID();
 
@@ -75,6 +121,10 @@ export function createConversation(systemPrompt = ''): Conversation {
   };
 }
 
+/** An execution that has not returned and never will in this reply. */
+export const isUnfinished = (e: ToolExecution) =>
+  e.status === 'pending' || e.status === 'awaiting-approval' || e.status === 'running';
+
 /** The turns the chat template renders: system, few-shot examples, then the conversation. */
 export function toTurns(conv: Conversation, messages: ChatMessage[] = conv.messages): ChatTurn[] {
   const turns: ChatTurn[] = [];
@@ -84,13 +134,9 @@ export function toTurns(conv: Conversation, messages: ChatMessage[] = conv.messa
   for (const m of messages) {
     if (m.role === 'assistant' && m.status === 'error' && !m.content) continue;
     if (m.role === 'tool') {
-      if (
-        !m.execution ||
-        m.execution.status === 'running' ||
-        m.execution.status === 'awaiting-approval'
-      )
-        continue;
-      turns.push({ role: 'tool', content: toolTurnContent(m.execution) });
+      // Every call the model wrote gets its answer, even one that never ran, so the next prompt
+      // always has a tool turn for each call.
+      if (m.execution) turns.push({ role: 'tool', content: toolTurnContent(m.execution) });
       continue;
     }
     turns.push({ role: m.role, content: m.content });
@@ -102,9 +148,33 @@ export function toTurns(conv: Conversation, messages: ChatMessage[] = conv.messa
 export function toolTurnContent(e: ToolExecution): JsonValue {
   if (e.status === 'done') return e.result ?? null;
   if (e.status === 'denied') return `Error: the user did not allow running ${e.name}.`;
+  if (e.status === 'interrupted' || isUnfinished(e))
+    return `Error: the call to ${e.name} was interrupted before it returned a result.`;
   const error = e.error ?? 'the call failed';
   // Sandbox errors already read "TypeError: …"; don't make them "Error: TypeError: …".
   return /^\w*Error\b/.test(error) ? error : `Error: ${error}`;
+}
+
+/**
+ * Makes a conversation read back from storage (or an import) well-formed for the next prompt: a
+ * reply that was streaming is kept as shown and marked interrupted, and a call that was planned,
+ * awaiting approval or running becomes "interrupted", which the model reads as a tool error.
+ * Returns the same object when nothing needed repair.
+ */
+export function settleConversation(conv: Conversation): Conversation {
+  let changed = false;
+  const messages = conv.messages.map((m) => {
+    if (m.status === 'streaming') {
+      changed = true;
+      return { ...m, status: 'interrupted' as const };
+    }
+    if (m.execution && isUnfinished(m.execution)) {
+      changed = true;
+      return { ...m, execution: { ...m.execution, status: 'interrupted' as const } };
+    }
+    return m;
+  });
+  return changed ? { ...conv, messages } : conv;
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -125,66 +195,14 @@ export function titleFrom(text: string): string {
 
 const EXPORT_FORMAT = 'lfm2-playground.conversation';
 
-const statsSchema = z.object({
-  promptTokens: z.number(),
-  cachedTokens: z.number(),
-  outputTokens: z.number(),
-  ttftMs: z.number(),
-  prefillTokPerSec: z.number(),
-  decodeTokPerSec: z.number(),
-  totalMs: z.number(),
-});
-
-const messageSchema = z.object({
-  id: z.string().optional(),
-  role: z.enum(['user', 'assistant', 'tool']),
-  content: z.string(),
-  status: z.enum(['done', 'streaming', 'stopped', 'error', 'interrupted']).optional(),
-  prefill: z.string().optional(),
-  stats: statsSchema.optional(),
-  model: z.object({ repo: z.string(), device: z.string(), dtype: z.string() }).optional(),
-  toolCalls: z
-    .object({
-      raw: z.string(),
-      calls: z.array(
-        z.object({
-          name: z.string(),
-          args: z.record(z.string(), z.any()),
-          error: z.string().optional(),
-        }),
-      ),
-      parseError: z.string().optional(),
-      toolPrompt: z.string().optional(),
-    })
-    .optional(),
-  execution: z
-    .object({
-      name: z.string(),
-      args: z.record(z.string(), z.any()),
-      status: z.enum(['awaiting-approval', 'running', 'done', 'error', 'denied']),
-      result: z.any().optional(),
-      error: z.string().optional(),
-      logs: z
-        .array(
-          z.object({ level: z.enum(['log', 'info', 'warn', 'error', 'debug']), text: z.string() }),
-        )
-        .optional(),
-      durationMs: z.number().optional(),
-    })
-    .optional(),
-  createdAt: z.number().optional(),
-});
-
 const exportSchema = z.object({
   format: z.literal(EXPORT_FORMAT),
   version: z.literal(1),
   conversation: z.object({
     title: z.string(),
     systemPrompt: z.string().default(''),
-    examples: z
-      .array(z.object({ role: z.enum(['user', 'assistant']), content: z.string() }))
-      .default([]),
-    messages: z.array(messageSchema),
+    examples: z.array(exampleSchema).default([]),
+    messages: z.array(messageSchema.partial({ id: true, status: true, createdAt: true })),
     createdAt: z.number().optional(),
   }),
 });
@@ -197,10 +215,10 @@ export function exportConversation(conv: Conversation): string {
 export type ImportResult = { ok: true; conversation: Conversation } | { ok: false; error: string };
 
 /** Parses an exported file into a new conversation (new ids), or says precisely what is wrong. */
-export function importConversation(json: string): ImportResult {
+export function importConversation(text: string): ImportResult {
   let data: unknown;
   try {
-    data = JSON.parse(json);
+    data = JSON.parse(text);
   } catch (e) {
     return { ok: false, error: `Not valid JSON: ${(e as Error).message}` };
   }
@@ -216,7 +234,7 @@ export function importConversation(json: string): ImportResult {
   const now = Date.now();
   return {
     ok: true,
-    conversation: {
+    conversation: settleConversation({
       id: newId(),
       title: c.title,
       systemPrompt: c.systemPrompt,
@@ -226,16 +244,9 @@ export function importConversation(json: string): ImportResult {
       messages: c.messages.map((m) => ({
         ...m,
         id: newId(),
-        status: m.status === 'streaming' ? 'interrupted' : (m.status ?? 'done'),
+        status: m.status ?? 'done',
         createdAt: m.createdAt ?? now,
-        execution: m.execution && {
-          ...m.execution,
-          // A call cut off by the export can't resume; say so instead of spinning forever.
-          ...(m.execution.status === 'running' || m.execution.status === 'awaiting-approval'
-            ? { status: 'error' as const, error: 'interrupted before it finished' }
-            : {}),
-        },
       })),
-    },
+    }),
   };
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EngineClient, type WorkerLike } from '../../engine/client';
 import type {
   ControlMessage,
@@ -187,9 +187,8 @@ describe('the four-step tool loop', () => {
     const weather = store.getState().tools.list[0];
     store.getState().updateTool(weather.id, { askBeforeRunning: true });
     const sending = store.getState().send('Weather?');
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(conv().messages[2]?.execution?.status).toBe('awaiting-approval'));
     const pending = conv().messages[2];
-    expect(pending.execution?.status).toBe('awaiting-approval');
     store.getState().approveToolCall(pending.id, false);
     await sending;
     expect(ran).toEqual([]);
@@ -210,16 +209,22 @@ describe('the four-step tool loop', () => {
     const { worker, store, ran, conv } = await setup(async () => ok(1));
     store.getState().updateTool(store.getState().tools.list[0].id, { askBeforeRunning: true });
     const sending = store.getState().send('Weather?');
-    await new Promise((r) => setTimeout(r, 20));
-    expect(store.getState().chat.busy).toBe(conv().id);
-    // A second message while the reply is in progress is refused.
-    await store.getState().send('another');
+    await vi.waitFor(() =>
+      expect(store.getState().chat.reply).toMatchObject({
+        conversationId: conv().id,
+        phase: 'awaiting-approval',
+      }),
+    );
+    // A second message while the reply is in progress is refused, and says why.
+    expect(store.getState().send('another')).toBeNull();
+    expect(store.getState().chat.notice).toMatch(/Wait for the current reply/);
     expect(conv().messages.filter((m) => m.role === 'user')).toHaveLength(1);
     store.getState().stop();
     await sending;
     expect(ran).toEqual([]);
-    expect(conv().messages[2].execution?.status).toBe('denied');
+    // Stopped, not refused by the user: the model would read it as interrupted.
+    expect(conv().messages[2].execution?.status).toBe('interrupted');
     expect(worker.generations).toHaveLength(1);
-    expect(store.getState().chat.busy).toBeNull();
+    expect(store.getState().chat.reply).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { DTYPES, expectedSpeed, type Device, type Dtype } from '../../lib/device-choice';
-import type { RepackSummary } from '../../engine/int8-repack';
+import type { RepackSummary } from '../../engine/protocol';
 import { formatBytes, formatMs } from '../../lib/format';
 import { appStore, useApp } from '../../store';
 import { REPO_ID_PATTERN } from './catalog';

@@ -1,18 +1,17 @@
 import type { StateCreator } from 'zustand';
 import type { EngineClient } from '../../engine/client';
 import { EngineError, type EngineErrorInfo } from '../../engine/errors';
-import type { Capabilities, LoadProgress, LoadResult, RepoInfo } from '../../engine/protocol';
+import type {
+  CachedRepo,
+  Capabilities,
+  LoadProgress,
+  LoadResult,
+  RepoInfo,
+} from '../../engine/protocol';
 import type { AppState } from '../../store/app-state';
 import { toErrorInfo } from '../../store/errors';
-import { deleteCachedRepo } from '../../engine/model-cache';
 import { CATALOG, guessFamily, type CatalogEntry } from './catalog';
-import {
-  listCachedRepos,
-  requestPersistence,
-  storageStatus,
-  type CachedRepo,
-  type StorageStatus,
-} from './storage';
+import { requestPersistence, storageStatus, type StorageStatus } from './storage';
 
 export interface DownloadState extends LoadProgress {
   bytesPerSec: number;
@@ -96,14 +95,21 @@ export const createModelsSlice =
       },
       refreshStorage: async () => {
         try {
-          const [cached, storage] = await Promise.all([listCachedRepos(), storageStatus()]);
+          const [cached, storage] = await Promise.all([
+            engine().request('listCached', {}),
+            storageStatus(),
+          ]);
           patch({ cached, storage, storageError: null });
         } catch (e) {
-          patch({ storageError: `Could not read the model cache: ${String(e)}` });
+          patch({ storageError: `Could not read the model cache: ${toErrorInfo(e).message}` });
         }
       },
       deleteCached: async (repo) => {
-        await deleteCachedRepo(repo);
+        await engine()
+          .request('deleteCached', { repo })
+          .catch((e: unknown) =>
+            patch({ storageError: `Could not delete ${repo}: ${toErrorInfo(e).message}` }),
+          );
         await get().refreshStorage();
       },
       persistStorage: async () => {

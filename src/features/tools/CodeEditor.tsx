@@ -4,7 +4,7 @@ import { linter, lintGutter, type Diagnostic } from '@codemirror/lint';
 import type { EditorView } from '@codemirror/view';
 import CodeMirror from '@uiw/react-codemirror';
 import { useMemo } from 'react';
-import type { Problem } from './tool-definition';
+import type { Problem } from '../../lib/tools/tool-definition';
 
 interface Props {
   label: string;

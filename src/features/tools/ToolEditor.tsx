@@ -7,7 +7,7 @@ import {
   checkDefinition,
   checkImplementation,
   type Problem,
-} from './tool-definition';
+} from '../../lib/tools/tool-definition';
 
 export function ToolEditor({ id, onClose }: { id: string; onClose: () => void }) {
   const tool = useApp((s) => s.tools.list.find((t) => t.id === id));

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { JsonImportExport } from '../../components/JsonImportExport';
 import { appStore, useApp } from '../../store';
-import { checkDefinition, checkImplementation } from './tool-definition';
+import { checkDefinition, checkImplementation } from '../../lib/tools/tool-definition';
 import { ToolEditor } from './ToolEditor';
 import { exportToolSet } from './tool-set-io';
 

@@ -1,4 +1,4 @@
-import type { Tool } from './tool-definition';
+import type { Tool } from '../../lib/tools/tool-definition';
 
 const json = (v: unknown) => JSON.stringify(v, null, 2);
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Tool } from './tool-definition';
+import type { Tool } from '../../lib/tools/tool-definition';
 
 const FORMAT = 'lfm2-playground.tools';
 

@@ -1,12 +1,12 @@
 import 'fake-indexeddb/auto';
-import { createStore as createIdb } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { EngineClient, type WorkerLike } from '../../engine/client';
 import { createAppStore } from '../../store/create-store';
 import { attachPersistence } from '../../store/persistence';
-import { checkDefinition } from './tool-definition';
+import { checkDefinition } from '../../lib/tools/tool-definition';
 import { exportToolSet } from './tool-set-io';
-import { readyTools } from './tools-slice';
+import { readyTools } from '../../lib/tools/offered-tools';
+import { PlaygroundDb } from '../../store/db';
 
 const idleWorker = (): WorkerLike => ({
   postMessage() {},
@@ -82,14 +82,15 @@ describe('tools slice', () => {
   });
 
   it('persists tools and their settings across reloads', async () => {
-    const db = createIdb('tools-' + Math.random(), 'state');
+    const name = `tools-${Math.random()}`;
+    const db = () => new PlaygroundDb(name);
     const a = newStore();
-    const persisted = await attachPersistence(a, db);
+    const persisted = await attachPersistence(a, db(), `c-${name}`);
     a.getState().addTool();
     a.getState().setToolSettings({ offerTools: true, timeoutMs: 2500 });
     await persisted.flushed();
     const b = newStore();
-    await attachPersistence(b, db);
+    await attachPersistence(b, db(), `c-${name}`);
     expect(names(b).at(-1)).toBe('my_tool');
     expect(b.getState().tools.settings).toMatchObject({ offerTools: true, timeoutMs: 2500 });
   });

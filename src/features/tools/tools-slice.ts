@@ -1,12 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { AppState } from '../../store/app-state';
 import { starterTools } from './starter-tools';
-import {
-  checkDefinition,
-  checkImplementation,
-  type Tool,
-  type ToolDefinition,
-} from './tool-definition';
+import { checkDefinition, type Tool } from '../../lib/tools/tool-definition';
 import { importToolSet } from './tool-set-io';
 
 export interface ToolSettings {
@@ -38,25 +33,6 @@ export const DEFAULT_TOOL_SETTINGS: ToolSettings = {
   maxRounds: 5,
   returnErrorsToModel: true,
 };
-
-export interface ReadyTool {
-  tool: Tool;
-  definition: ToolDefinition;
-}
-
-/** Enabled tools whose definition and code are valid: what the model is offered. */
-export function readyTools(list: readonly Tool[]): ReadyTool[] {
-  const names: string[] = [];
-  const out: ReadyTool[] = [];
-  for (const tool of list) {
-    if (!tool.enabled) continue;
-    const check = checkDefinition(tool.definition, names);
-    if (!check.ok || checkImplementation(tool.implementation).length) continue;
-    names.push(check.definition.name);
-    out.push({ tool, definition: check.definition });
-  }
-  return out;
-}
 
 function uniqueName(base: string, list: readonly Tool[]): string {
   const taken = new Set(list.map((t) => checkDefinition(t.definition).definition?.name));

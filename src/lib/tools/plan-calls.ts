@@ -1,10 +1,19 @@
-import type { JsonValue } from '../../engine/protocol';
-import { bindArguments } from '../../lib/tool-calls/bind-arguments';
-import { parseToolCalls } from '../../lib/tool-calls/parse-calls';
-import { splitToolCallSegments } from '../../lib/tool-calls/segments';
-import { checkArguments } from '../tools/tool-definition';
-import type { ReadyTool } from '../tools/tools-slice';
-import type { ToolCallsInfo } from './conversation';
+import { bindArguments } from '../tool-calls/bind-arguments';
+import type { JsonValue } from '../tool-calls/json-value';
+import { parseToolCalls } from '../tool-calls/parse-calls';
+import { splitToolCallSegments } from '../tool-calls/segments';
+import type { ReadyTool } from './offered-tools';
+import { checkArguments } from './tool-definition';
+
+/** Stage 2 of a tool turn: what the model asked for, as parsed. */
+export interface ToolCallsInfo {
+  /** The raw text between the call markers, exactly as the model wrote it. */
+  raw: string;
+  calls: { name: string; args: Record<string, JsonValue>; error?: string }[];
+  parseError?: string;
+  /** Stage 1: the tool definitions as they appear in the rendered system prompt. */
+  toolPrompt?: string;
+}
 
 export interface PlannedCall {
   name: string;
