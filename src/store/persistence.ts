@@ -47,8 +47,17 @@ export async function attachPersistence(
 
   const channel =
     typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(channelName);
-  /** Objects that came from another tab: already stored, so not written (or announced) again. */
-  const fromOtherTab = new WeakSet<object>();
+  /**
+   * The object each record holds in IndexedDB as far as this tab knows (written by it, or read
+   * after another tab wrote it), so a record is written only when this tab changed it.
+   */
+  const synced = new Map<string, unknown>();
+  const changed = (key: string, value: unknown) => {
+    if (synced.get(key) === value) return false;
+    synced.set(key, value);
+    return true;
+  };
+  for (const c of conversations) synced.set(c.id, c);
 
   let queue = Promise.resolve();
   const enqueue = (job: () => Promise<unknown>, announce?: SyncMessage) => {
@@ -69,17 +78,20 @@ export async function attachPersistence(
     enqueue(() => db.kv.put(value, key), key === 'ui' ? undefined : { kind: 'kv', key });
 
   store.subscribe((next, prev) => {
-    if (next.tools !== prev.tools && !fromOtherTab.has(next.tools)) putKv('tools', next.tools);
-    if (next.settings !== prev.settings && !fromOtherTab.has(next.settings))
+    if (next.tools !== prev.tools && changed('kv:tools', next.tools)) putKv('tools', next.tools);
+    if (next.settings !== prev.settings && changed('kv:settings', next.settings))
       putKv('settings', next.settings);
     const n = next.chat.conversations;
     const p = prev.chat.conversations;
     if (n !== p) {
       for (const [id, c] of Object.entries(n))
-        if (c !== p[id] && !fromOtherTab.has(c))
+        if (c !== p[id] && changed(id, c))
           enqueue(() => db.conversations.put(c), { kind: 'conversation', id });
       for (const id of Object.keys(p))
-        if (!n[id]) enqueue(() => db.conversations.delete(id), { kind: 'conversation', id });
+        if (!n[id] && synced.has(id)) {
+          synced.delete(id);
+          enqueue(() => db.conversations.delete(id), { kind: 'conversation', id });
+        }
     }
     if (
       next.chat.activeId !== prev.chat.activeId ||
@@ -96,19 +108,20 @@ export async function attachPersistence(
         if (msg.kind === 'conversation') {
           const c = await readConversation(db, msg.id);
           if (c === 'invalid') return;
-          if (c) fromOtherTab.add(c);
+          if (c) synced.set(msg.id, c);
+          else synced.delete(msg.id);
           store.getState().applyRemoteConversation(msg.id, c);
         } else if (msg.key === 'tools') {
           const t = (await db.kv.get('tools')) as ToolsSlice['tools'] | undefined;
           if (!t) return;
           const merged = mergeTools(store.getState().tools, t);
-          fromOtherTab.add(merged);
+          synced.set('kv:tools', merged);
           store.setState({ tools: merged });
         } else if (msg.key === 'settings') {
           const st = (await db.kv.get('settings')) as Partial<SettingsState> | undefined;
           if (!st) return;
           const merged = { ...store.getState().settings, ...st };
-          fromOtherTab.add(merged);
+          synced.set('kv:settings', merged);
           store.setState({ settings: merged });
         }
       });
