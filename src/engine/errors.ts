@@ -32,6 +32,8 @@ const USER_MESSAGES: Record<EngineErrorCode, string> = {
   cancelled: 'Cancelled.',
   not_loaded: 'No model is loaded. Pick a model and press Load.',
   busy: 'The model is busy with another request. Wait for it to finish or press Stop.',
+  context_too_long:
+    'This conversation is too long for the model. Start a new chat, or delete or shorten the longest messages, and send again.',
   template_error:
     "The model's chat template could not render this conversation. Check the message roles and content.",
   unknown: 'Something went wrong in the inference engine.',

@@ -25,6 +25,7 @@ export const ENGINE_ERROR_CODES = [
   'not_loaded',
   'busy',
   'template_error',
+  'context_too_long',
   'unknown',
 ] as const;
 
@@ -86,6 +87,8 @@ export interface RepoInfo {
   kind: 'text' | 'vision';
   /** Download bytes (graph + external data) for each dtype file the repo really has. */
   sizes: Partial<Record<Dtype, number>>;
+  /** File stems (`onnx/{stem}.onnx`) where the repo's name differs from Transformers.js' default. */
+  fileNames: Partial<Record<Dtype, string>>;
 }
 
 export interface LoadOptions extends RepoRef {
@@ -147,6 +150,13 @@ export interface PromptRequest {
 export interface RenderedPrompt {
   text: string;
   tokenCount: number;
+  /**
+   * Character ranges of `text` where a control-token string appears inside text from a person,
+   * a tool or a file: it reached the model as plain text, and the inspector marks it.
+   */
+  plainSpecialSpans: [number, number][];
+  /** Most tokens the model takes (`max_position_embeddings`), when the config says. */
+  contextLength: number | null;
 }
 
 export interface GenerationStats {

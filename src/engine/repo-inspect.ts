@@ -45,19 +45,34 @@ export async function inspectRepo(ref: RepoRef): Promise<RepoInfo> {
     use_external_data_format?: ExternalData;
   };
 
+  /** Download bytes of `onnx/{name}.onnx` and its external data, or undefined if absent. */
+  const downloadSize = async (name: string) => {
+    const file = `${name}.onnx`;
+    const graph = await fileSize(ref, `onnx/${file}`);
+    if (graph === undefined) return undefined;
+    const shards = dataShards(tjs.use_external_data_format, file, base);
+    let total = graph;
+    for (let i = 0; i < shards; i++)
+      total += (await fileSize(ref, `onnx/${file}_data${i === 0 ? '' : `_${i}`}`)) ?? 0;
+    return total;
+  };
+
   const sizes: Partial<Record<Dtype, number>> = {};
+  const fileNames: Partial<Record<Dtype, string>> = {};
   await Promise.all(
     (Object.keys(SUFFIX) as Dtype[]).map(async (dtype) => {
-      const file = `${base}${SUFFIX[dtype]}.onnx`;
-      const graph = await fileSize(ref, `onnx/${file}`);
-      if (graph === undefined) return;
-      const shards = dataShards(tjs.use_external_data_format, file, base);
-      let total = graph;
-      for (let i = 0; i < shards; i++) {
-        total += (await fileSize(ref, `onnx/${file}_data${i === 0 ? '' : `_${i}`}`)) ?? 0;
-      }
-      sizes[dtype] = total;
+      const size = await downloadSize(`${base}${SUFFIX[dtype]}`);
+      if (size !== undefined) sizes[dtype] = size;
     }),
   );
-  return { repo: ref.repo, modelType, kind, sizes };
+  // LiquidAI's own repos name the 8-bit file `model_q8.onnx`; Transformers.js would look for
+  // `model_quantized.onnx`. Offer it as q8 and load it by name.
+  if (sizes.q8 === undefined) {
+    const q8 = await downloadSize(`${base}_q8`);
+    if (q8 !== undefined) {
+      sizes.q8 = q8;
+      fileNames.q8 = `${base}_q8`;
+    }
+  }
+  return { repo: ref.repo, modelType, kind, sizes, fileNames };
 }

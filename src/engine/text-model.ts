@@ -12,7 +12,8 @@ import type { Device, Dtype } from '../lib/device-choice';
 import type { GenerationParams } from '../lib/generation-params';
 import { reusablePrefix } from '../lib/prefix-cache';
 import { EngineError } from './errors';
-import { contentForTemplate } from './template-json';
+import { prefillBudget, promptFits } from '../lib/context-budget';
+import { PromptEncoder, type EncodedPrompt } from './prompt-encoding';
 import { yieldToEventLoop } from './yield';
 import { buildLogitsProcessors, generationConfig } from './logits-processors';
 import type { ChatModelHandle } from './model-handle';
@@ -28,32 +29,59 @@ interface GenerateOutput {
   past_key_values: KvCache;
 }
 
+/** What the model's config says about its size, for the context check. */
+interface ModelShape {
+  contextLength: number | null;
+  attentionHeads: number;
+}
+
 export class TextModel implements ChatModelHandle {
   readonly kind = 'text' as const;
   private cache: { ids: bigint[]; kv: KvCache } | null = null;
   private readonly stopper = new InterruptableStoppingCriteria();
+  private readonly encoder: PromptEncoder;
   private busy = false;
 
   private constructor(
     private readonly tokenizer: PreTrainedTokenizer,
     private readonly model: PreTrainedModel,
-    private readonly chatTemplate: string | undefined,
-  ) {}
+    chatTemplate: string | undefined,
+    private readonly device: Device,
+    private readonly shape: ModelShape,
+  ) {
+    this.encoder = new PromptEncoder(tokenizer, chatTemplate);
+  }
 
+  /**
+   * `fileName` loads `onnx/{fileName}.onnx` instead of the name Transformers.js derives from the
+   * dtype (LiquidAI's repos call their 8-bit file `model_q8.onnx`, Transformers.js expects
+   * `model_quantized.onnx`).
+   */
   static async load(
     ref: RepoRef,
     device: Device,
     dtype: Dtype,
     onProgress: (p: ProgressInfo) => void,
+    fileName?: string,
   ): Promise<TextModel> {
     const opts = { revision: ref.revision, progress_callback: onProgress };
     const tokenizer = await AutoTokenizer.from_pretrained(ref.repo, opts);
-    const model = await AutoModelForCausalLM.from_pretrained(ref.repo, { ...opts, device, dtype });
+    const model = await AutoModelForCausalLM.from_pretrained(ref.repo, {
+      ...opts,
+      device,
+      // A named file carries its own precision; '' (fp32) keeps Transformers.js from adding a suffix.
+      ...(fileName ? { dtype: 'fp32', model_file_name: fileName } : { dtype }),
+    });
     // Transformers.js reads the template only from tokenizer_config.json; newer repos ship it as
     // chat_template.jinja instead, so fall back to that file rather than inventing a template.
     const template = hasTemplate(tokenizer) ? undefined : await fetchTemplateFile(ref);
     yieldBeforeEachStep(model);
-    return new TextModel(tokenizer, model, template);
+    const config = model.config as unknown as Record<string, unknown>;
+    const num = (v: unknown) => (typeof v === 'number' && v > 0 ? v : null);
+    return new TextModel(tokenizer, model, template, device, {
+      contextLength: num(config.max_position_embeddings),
+      attentionHeads: num(config.num_attention_heads) ?? 32,
+    });
   }
 
   get specialTokens(): string[] {
@@ -66,29 +94,17 @@ export class TextModel implements ChatModelHandle {
 
   /** The exact prompt string the model receives, rendered by the model's own chat template. */
   render(req: PromptRequest): RenderedPrompt {
-    const { text, ids } = this.renderIds(req);
-    return { text, tokenCount: ids.length };
+    const { text, ids, plainSpecialSpans } = this.encode(req);
+    return {
+      text,
+      tokenCount: ids.length,
+      plainSpecialSpans,
+      contextLength: this.shape.contextLength,
+    };
   }
 
-  private renderIds(req: PromptRequest): { text: string; ids: bigint[] } {
-    let text: string;
-    try {
-      const messages = req.messages.map((m) => ({ ...m, content: contentForTemplate(m.content) }));
-      text = this.tokenizer.apply_chat_template(messages as never, {
-        tools: (req.tools ?? null) as never,
-        add_generation_prompt: true,
-        tokenize: false,
-        ...(this.chatTemplate ? { chat_template: this.chatTemplate } : {}),
-      }) as string;
-    } catch (e) {
-      throw new EngineError('template_error', String(e));
-    }
-    // The prefill is the user's own words for the start of the reply: plain text after the
-    // template's generation prompt, never special tokens assembled here.
-    text += req.prefill ?? '';
-    const encoded = this.tokenizer(text, { add_special_tokens: false }) as { input_ids: Tensor };
-    const ids = Array.from(encoded.input_ids.data as BigInt64Array);
-    return { text, ids };
+  private encode(req: PromptRequest): EncodedPrompt {
+    return this.encoder.encode(req.messages, req.tools, req.prefill);
   }
 
   async generate(
@@ -110,8 +126,19 @@ export class TextModel implements ChatModelHandle {
     params: GenerationParams,
     onText: (text: string) => void,
   ): Promise<GenerateResult> {
-    const { ids } = this.renderIds(req);
+    const { ids } = this.encode(req);
     const cachedTokens = reusablePrefix(this.cache?.ids ?? null, ids);
+    // Checked before anything reaches ONNX Runtime: an oversized prompt must fail here, with a
+    // message, not deep in the runtime (where it can leave the WASM heap unusable).
+    const fit = promptFits({
+      promptTokens: ids.length,
+      cachedTokens,
+      maxNewTokens: params.maxNewTokens,
+      contextLength: this.shape.contextLength,
+      attentionHeads: this.shape.attentionHeads,
+      budgetBytes: prefillBudget(this.device),
+    });
+    if (!fit.ok) throw new EngineError('context_too_long', fit.detail, fit.message);
     const previous = this.cache;
     this.cache = null;
     if (previous && cachedTokens === 0) await previous.kv.dispose();
@@ -122,6 +149,9 @@ export class TextModel implements ChatModelHandle {
     const streamer = new TextStreamer(this.tokenizer, {
       skip_prompt: true,
       skip_special_tokens: false,
+      // Stored text must be exactly what was generated: the genuine LFM2 tokenizer configs turn
+      // this clean-up on, and it rewrites `a , b` as `a, b`.
+      decode_kwargs: { clean_up_tokenization_spaces: false },
       callback_function: (t: string) => {
         if (t) onText(t);
       },
@@ -150,9 +180,14 @@ export class TextModel implements ChatModelHandle {
     const generated = sequence.slice(ids.length);
     const eosId = this.tokenizer.eos_token_id;
     const endedOnEos = generated.length > 0 && Number(generated.at(-1)) === eosId;
-    const text = this.tokenizer.decode(endedOnEos ? generated.slice(0, -1) : generated, {
-      skip_special_tokens: false,
-    });
+    const kept = endedOnEos ? generated.slice(0, -1) : generated;
+    // An end-of-turn as the very first token is a valid, empty reply.
+    const text = kept.length
+      ? this.tokenizer.decode(kept, {
+          skip_special_tokens: false,
+          clean_up_tokenization_spaces: false,
+        })
+      : '';
     const ttftMs = (firstTokenAt || end) - start;
     const decodeMs = end - (firstTokenAt || end);
     return {

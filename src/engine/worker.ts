@@ -14,6 +14,7 @@ import {
   isControlMessage,
   type Capabilities,
   type ControlMessage,
+  type EngineErrorCode,
   type EngineRequest,
   type LoadOptions,
   type LoadResult,
@@ -83,6 +84,15 @@ const handlers: Handlers = {
 const EXCLUSIVE: ReadonlySet<RequestType> = new Set(['load', 'unload', 'render', 'generate']);
 let exclusiveQueue: Promise<unknown> = Promise.resolve();
 
+/** Errors that end a request before the model ran: the loaded model is still fine. */
+const REFUSALS: ReadonlySet<EngineErrorCode> = new Set([
+  'not_loaded',
+  'busy',
+  'template_error',
+  'context_too_long',
+  'cancelled',
+]);
+
 function requireModel() {
   if (!loaded) throw new EngineError('not_loaded');
   return loaded;
@@ -111,7 +121,13 @@ async function load(opts: LoadOptions, id: number): Promise<LoadResult> {
   let repackSummary: RepackSummary | null = null;
   const cacheFailures = watchCacheWarnings();
   const loadModel = () =>
-    TextModel.load(opts, device.value, dtype.value, (e) => tracker.onEvent(e));
+    TextModel.load(
+      opts,
+      device.value,
+      dtype.value,
+      (e) => tracker.onEvent(e),
+      info.fileNames[dtype.value],
+    );
   try {
     if (repack) {
       const out = await withInt8Repack(
@@ -193,8 +209,14 @@ async function handle(msg: EngineRequest | ControlMessage): Promise<void> {
   } catch (e) {
     const error = classifyError(e);
     post({ type: 'error', id: msg.id, error: error.toInfo() });
-    if (error.code === 'device_lost' || error.code === 'out_of_memory') {
-      // The session may be unusable now; drop it so the UI offers a clean reload.
+    // A runtime failure while generating (out of memory, GPU lost, "Integer overflow"…) can leave
+    // ONNX Runtime's heap unusable for every later request: report it as fatal, so the client
+    // starts a fresh worker and loads the model again. Refusals that ran nothing are not fatal.
+    if (
+      error.code === 'device_lost' ||
+      error.code === 'out_of_memory' ||
+      (msg.type === 'generate' && !REFUSALS.has(error.code))
+    ) {
       loaded = null;
       post({ type: 'fatal', error: error.toInfo() });
     }

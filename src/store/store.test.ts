@@ -1,7 +1,12 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
 import { EngineClient, type WorkerLike } from '../engine/client';
-import type { ControlMessage, EngineRequest, WorkerEvent } from '../engine/protocol';
+import type {
+  ControlMessage,
+  EngineErrorInfo,
+  EngineRequest,
+  WorkerEvent,
+} from '../engine/protocol';
 import { createAppStore } from './create-store';
 import { PlaygroundDb } from './db';
 import { attachPersistence } from './persistence';
@@ -12,6 +17,8 @@ class ScriptedWorker implements WorkerLike {
   onerror: ((e: ErrorEvent) => void) | null = null;
   requests: EngineRequest[] = [];
   holdGeneration = false;
+  failGeneration: EngineErrorInfo | null = null;
+  terminated = 0;
   private emit(e: WorkerEvent) {
     queueMicrotask(() => this.onmessage?.({ data: e } as MessageEvent<WorkerEvent>));
   }
@@ -31,6 +38,11 @@ class ScriptedWorker implements WorkerLike {
           warnings: [],
         },
       });
+    if (m.type === 'generate' && this.failGeneration) {
+      this.emit({ type: 'error', id: m.id, error: this.failGeneration });
+      this.emit({ type: 'fatal', error: this.failGeneration });
+      return;
+    }
     if (m.type === 'generate') {
       for (const t of ['Hel', 'lo', '!']) this.emit({ type: 'token', id: m.id, text: t });
       if (!this.holdGeneration)
@@ -41,7 +53,9 @@ class ScriptedWorker implements WorkerLike {
         });
     }
   }
-  terminate() {}
+  terminate() {
+    this.terminated++;
+  }
 }
 
 function setup() {
@@ -125,20 +139,61 @@ describe('chat flow through the store', () => {
 });
 
 describe('engine failures', () => {
-  it('a worker crash fails the running reply, offers a reload and keeps the conversation', async () => {
+  const crash = (worker: ScriptedWorker) =>
+    worker.onerror?.({ message: 'out of memory', preventDefault() {} } as ErrorEvent);
+  const loads = (worker: ScriptedWorker) => worker.requests.filter((r) => r.type === 'load').length;
+
+  it('a worker crash fails the running reply, keeps the conversation and reloads the model by itself', async () => {
     const { store, worker } = setup();
     await store.getState().loadSelected();
     worker.holdGeneration = true;
     const sending = store.getState().send('hello');
     await vi.waitFor(() => expect(worker.requests.some((r) => r.type === 'generate')).toBe(true));
-    worker.onerror?.({ message: 'out of memory', preventDefault() {} } as ErrorEvent);
+    crash(worker);
     await sending;
-    const s = store.getState();
-    expect(s.models.fatal?.code).toBe('worker_crashed');
-    expect(s.models.loaded).toBeNull();
-    const conv = s.chat.conversations[s.chat.activeId];
-    expect(conv.messages[0].content).toBe('hello');
-    expect(conv.messages[1]).toMatchObject({ status: 'error', error: { code: 'worker_crashed' } });
-    expect(s.chat.reply).toBeNull();
+    const conv = () => store.getState().chat.conversations[store.getState().chat.activeId];
+    expect(conv().messages[0].content).toBe('hello');
+    expect(conv().messages[1]).toMatchObject({
+      status: 'error',
+      error: { code: 'worker_crashed' },
+    });
+    expect(store.getState().chat.reply).toBeNull();
+    // A fresh worker loads the same model again; the chat goes on.
+    await vi.waitFor(() =>
+      expect(store.getState().models).toMatchObject({
+        status: 'ready',
+        fatal: null,
+        recovering: false,
+      }),
+    );
+    expect(loads(worker)).toBe(2);
+    worker.holdGeneration = false;
+    await store.getState().send('again');
+    expect(conv().messages.at(-1)).toMatchObject({ content: 'Hello!', status: 'done' });
+  });
+
+  it('a runtime error while generating is fatal: the worker restarts and the model reloads', async () => {
+    const { store, worker } = setup();
+    await store.getState().loadSelected();
+    worker.failGeneration = {
+      code: 'unknown',
+      message: 'Something went wrong.',
+      detail: 'Integer overflow',
+    };
+    await store.getState().send('a very long prompt');
+    await vi.waitFor(() => expect(loads(worker)).toBe(2));
+    await vi.waitFor(() => expect(store.getState().models.status).toBe('ready'));
+    expect(worker.terminated).toBe(1);
+  });
+
+  it('a second crash within a minute does not reload again: it offers a reload instead', async () => {
+    const { store, worker } = setup();
+    await store.getState().loadSelected();
+    crash(worker);
+    await vi.waitFor(() => expect(store.getState().models.status).toBe('ready'));
+    crash(worker);
+    expect(store.getState().models.fatal?.code).toBe('worker_crashed');
+    expect(store.getState().models.loaded).toBeNull();
+    expect(loads(worker)).toBe(2);
   });
 });

@@ -46,7 +46,12 @@ class FakeEngine {
   ): Promise<RequestMap[K]['result']> {
     if (type === 'render') {
       if (this.holdRender) await this.renderHeld.promise;
-      const r: RenderedPrompt = { text: 'List of tools: [..]<|im_end|>', tokenCount: 5 };
+      const r: RenderedPrompt = {
+        text: 'List of tools: [..]<|im_end|>',
+        tokenCount: 5,
+        plainSpecialSpans: [],
+        contextLength: null,
+      };
       return r as RequestMap[K]['result'];
     }
     if (type !== 'generate') throw new Error(`unexpected ${type}`);

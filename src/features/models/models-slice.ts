@@ -4,6 +4,7 @@ import { EngineError, type EngineErrorInfo } from '../../engine/errors';
 import type {
   CachedRepo,
   Capabilities,
+  LoadOptions,
   LoadProgress,
   LoadResult,
   RepoInfo,
@@ -31,8 +32,13 @@ export interface ModelsSlice {
     download: DownloadState | null;
     loaded: LoadResult | null;
     error: EngineErrorInfo | null;
-    /** Set when the loaded model became unusable (GPU lost, worker crash): offer a reload. */
+    /**
+     * Set when the loaded model became unusable (a runtime error while generating, GPU lost, worker
+     * crash). The engine restarts and reloads the model by itself (`recovering`); if that fails
+     * the UI offers a reload.
+     */
     fatal: EngineErrorInfo | null;
+    recovering: boolean;
     cached: CachedRepo[];
     storage: StorageStatus | null;
     storageError: string | null;
@@ -75,6 +81,41 @@ export const createModelsSlice =
       set((s) => ({ models: { ...s.models, ...p } }));
     const engine = () => engineClient;
     let inspectToken = 0;
+    let lastRecovery = 0;
+
+    async function load(options: LoadOptions): Promise<void> {
+      patch({ status: 'loading', error: null, loaded: null, download: null });
+      let last = { at: performance.now(), loaded: 0 };
+      const request = () =>
+        engine().request('load', options, {
+          onProgress: (p) => {
+            const now = performance.now();
+            const prev = get().models.download?.bytesPerSec ?? 0;
+            const dt = (now - last.at) / 1000;
+            const rate = dt > 0.2 ? (p.loaded - last.loaded) / dt : prev;
+            if (dt > 0.2) last = { at: now, loaded: p.loaded };
+            patch({ download: { ...p, bytesPerSec: Math.max(0, rate) } });
+          },
+        });
+      try {
+        let result;
+        try {
+          result = await request();
+        } catch (e) {
+          if (!(e instanceof EngineError) || e.code !== 'corrupt_file') throw e;
+          // The worker has deleted the cached copy; fetch once more in a fresh worker.
+          engine().restart('cancelled');
+          result = await request();
+        }
+        patch({ status: 'ready', loaded: result, fatal: null });
+        // Ask once a model is worth keeping: browsers may evict non-persistent storage.
+        if (!get().models.storage?.persisted) await requestPersistence().catch(() => false);
+      } catch (e) {
+        patch({ status: 'error', error: toErrorInfo(e) });
+      }
+      // A load is what changes the cache.
+      void get().refreshStorage();
+    }
 
     return {
       models: {
@@ -89,6 +130,7 @@ export const createModelsSlice =
         loaded: null,
         error: null,
         fatal: null,
+        recovering: false,
         cached: [],
         storage: null,
         storageError: null,
@@ -149,49 +191,14 @@ export const createModelsSlice =
       },
       loadSelected: async () => {
         const s = get();
-        const repo = s.models.selectedRepo;
-        patch({ status: 'loading', error: null, fatal: null, loaded: null, download: null });
-        let last = { at: performance.now(), loaded: 0 };
-        const request = () =>
-          engine().request(
-            'load',
-            {
-              repo,
-              host: hostFor(s),
-              device: s.settings.device,
-              dtype: s.settings.dtype,
-              threads: s.settings.threads,
-              int8Kernels: s.settings.int8Kernels,
-            },
-            {
-              onProgress: (p) => {
-                const now = performance.now();
-                const prev = get().models.download?.bytesPerSec ?? 0;
-                const dt = (now - last.at) / 1000;
-                const rate = dt > 0.2 ? (p.loaded - last.loaded) / dt : prev;
-                if (dt > 0.2) last = { at: now, loaded: p.loaded };
-                patch({ download: { ...p, bytesPerSec: Math.max(0, rate) } });
-              },
-            },
-          );
-        try {
-          let result;
-          try {
-            result = await request();
-          } catch (e) {
-            if (!(e instanceof EngineError) || e.code !== 'corrupt_file') throw e;
-            // The worker has deleted the cached copy; fetch once more in a fresh worker.
-            engine().restart('cancelled');
-            result = await request();
-          }
-          patch({ status: 'ready', loaded: result });
-          // Ask once a model is worth keeping: browsers may evict non-persistent storage.
-          if (!get().models.storage?.persisted) await requestPersistence().catch(() => false);
-        } catch (e) {
-          patch({ status: 'error', error: toErrorInfo(e) });
-        }
-        // A load is what changes the cache.
-        void get().refreshStorage();
+        await load({
+          repo: s.models.selectedRepo,
+          host: hostFor(s),
+          device: s.settings.device,
+          dtype: s.settings.dtype,
+          threads: s.settings.threads,
+          int8Kernels: s.settings.int8Kernels,
+        });
       },
       cancelLoad: () => {
         // Downloads cannot be aborted inside Transformers.js, so the worker is replaced; completed
@@ -205,6 +212,26 @@ export const createModelsSlice =
           .catch(() => null);
         patch({ status: 'idle', loaded: null, download: null });
       },
-      markFatal: (error) => patch({ fatal: error, status: 'error', loaded: null, error }),
+      markFatal: (error) => {
+        const lost = get().models.loaded;
+        patch({ fatal: error, status: 'error', loaded: null, error });
+        // A runtime that failed mid-generation may have a broken WASM heap: start a fresh worker
+        // and load the same model again (from the cache), once a minute at most so a model that
+        // crashes on load does not loop.
+        const now = Date.now();
+        if (!lost || now - lastRecovery < 60_000) return;
+        lastRecovery = now;
+        engine().restart('worker_crashed', error.detail);
+        patch({ recovering: true });
+        const s = get();
+        void load({
+          repo: lost.repo,
+          host: hostFor(s, lost.repo),
+          device: lost.device,
+          dtype: lost.dtype,
+          threads: lost.threads,
+          int8Kernels: s.settings.int8Kernels,
+        }).finally(() => patch({ recovering: false }));
+      },
     };
   };
