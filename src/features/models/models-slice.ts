@@ -42,6 +42,8 @@ export interface ModelsSlice {
     cached: CachedRepo[];
     storage: StorageStatus | null;
     storageError: string | null;
+    /** The answer to the last "keep models" (persistent storage) request, in words. */
+    persistMessage: string | null;
   };
   refreshStorage(): Promise<void>;
   deleteCached(repo: string): Promise<void>;
@@ -134,6 +136,7 @@ export const createModelsSlice =
         cached: [],
         storage: null,
         storageError: null,
+        persistMessage: null,
       },
       refreshStorage: async () => {
         try {
@@ -155,7 +158,12 @@ export const createModelsSlice =
         await get().refreshStorage();
       },
       persistStorage: async () => {
-        await requestPersistence();
+        const granted = await requestPersistence().catch(() => false);
+        patch({
+          persistMessage: granted
+            ? 'Storage is persistent: the browser will not evict cached models to free space.'
+            : 'The browser declined persistent storage (it decides by how often you use this site; installing or bookmarking the app helps). Cached models may be evicted when the disk runs low.',
+        });
         await get().refreshStorage();
       },
       addFixtures: (entries) =>

@@ -33,12 +33,20 @@ export interface SettingsSlice {
   applyPreset(family: ModelFamily): void;
 }
 
-export function defaultSettings(hardwareThreads = 2): SettingsState {
+const hardwareThreads = () =>
+  typeof navigator === 'undefined' ? 2 : Math.max(1, navigator.hardwareConcurrency || 1);
+
+/** WASM threads: at least 1, at most the machine's logical cores (more only adds contention). */
+export function clampThreads(threads: number, cores = hardwareThreads()): number {
+  return Math.min(cores, Math.max(1, Math.round(threads) || 1));
+}
+
+export function defaultSettings(cores = 2): SettingsState {
   return {
     host: DEFAULT_HOST,
     device: 'auto',
     dtype: 'auto',
-    threads: Math.min(4, Math.max(1, hardwareThreads)),
+    threads: Math.min(4, Math.max(1, cores)),
     int8Kernels: true,
     params: PRESETS.lfm2,
     presetFamily: 'lfm2',
@@ -48,11 +56,11 @@ export function defaultSettings(hardwareThreads = 2): SettingsState {
 export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> = (set) => {
   const patch = (p: Partial<SettingsState>) => set((s) => ({ settings: { ...s.settings, ...p } }));
   return {
-    settings: defaultSettings(typeof navigator === 'undefined' ? 2 : navigator.hardwareConcurrency),
+    settings: defaultSettings(hardwareThreads()),
     setHost: (host) => patch({ host: host.trim() }),
     setDevice: (device) => patch({ device }),
     setDtype: (dtype) => patch({ dtype }),
-    setThreads: (threads) => patch({ threads: Math.max(1, Math.round(threads)) }),
+    setThreads: (threads) => patch({ threads: clampThreads(threads) }),
     setInt8Kernels: (int8Kernels) => patch({ int8Kernels }),
     setParams: (p) =>
       set((s) => ({

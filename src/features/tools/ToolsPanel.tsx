@@ -1,4 +1,6 @@
+import { ArrowDown, ArrowUp, CopyPlus, Plus, Trash2 } from 'lucide-react';
 import { useState } from 'react';
+import { IconButton } from '../../components/IconButton';
 import { JsonImportExport } from '../../components/JsonImportExport';
 import { appStore, useApp } from '../../store';
 import { checkDefinition, checkImplementation } from '../../lib/tools/tool-definition';
@@ -54,9 +56,9 @@ export function ToolsPanel() {
               type="button"
               className="tool-name"
               onClick={() => setEditing(tool.id)}
-              title="Edit"
+              title={`Edit ${name}`}
             >
-              {name}
+              <span className="tool-name-text">{name}</span>
               {problems > 0 && (
                 <span className="chip danger">
                   {problems} problem{problems > 1 ? 's' : ''}
@@ -64,52 +66,49 @@ export function ToolsPanel() {
               )}
               {tool.askBeforeRunning && <span className="chip">asks</span>}
             </button>
-            <button
-              type="button"
-              className="link"
-              aria-label={`Move ${name} up`}
+            <IconButton
+              label={`Move ${name} up`}
+              icon={ArrowUp}
+              size="sm"
               disabled={i === 0}
               onClick={() => a.moveTool(tool.id, -1)}
-            >
-              ↑
-            </button>
-            <button
-              type="button"
-              className="link"
-              aria-label={`Move ${name} down`}
+            />
+            <IconButton
+              label={`Move ${name} down`}
+              icon={ArrowDown}
+              size="sm"
               disabled={i === rows.length - 1}
               onClick={() => a.moveTool(tool.id, 1)}
-            >
-              ↓
-            </button>
-            <button
-              type="button"
-              className="link"
-              aria-label={`Duplicate ${name}`}
+            />
+            <IconButton
+              label={`Duplicate ${name}`}
+              icon={CopyPlus}
+              size="sm"
               onClick={() => a.duplicateTool(tool.id)}
-            >
-              copy
-            </button>
-            <button
-              type="button"
-              className="link"
-              aria-label={`Delete ${name}`}
+            />
+            <IconButton
+              label={`Delete ${name}`}
+              icon={Trash2}
+              size="sm"
+              className="danger-on-hover"
               onClick={() => a.deleteTool(tool.id)}
-            >
-              ×
-            </button>
+            />
           </li>
         ))}
       </ul>
       <div className="row">
-        <button type="button" onClick={() => setEditing(a.addTool())}>
-          Add tool
-        </button>
+        <IconButton
+          label="Add tool"
+          text="Add tool"
+          icon={Plus}
+          variant="secondary"
+          onClick={() => setEditing(a.addTool())}
+        />
         <JsonImportExport
           inputLabel="Import tools file"
           fileName={() => 'lfm2-tools.json'}
           exportText={() => exportToolSet(list)}
-          importText={(text) => a.importTools(text, 'append')}
+          importText={(text) => a.importTools(text, 'merge')}
           what="a tool set"
           maxBytes={5e6}
         />

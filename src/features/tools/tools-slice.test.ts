@@ -5,7 +5,7 @@ import { createAppStore } from '../../store/create-store';
 import { attachPersistence } from '../../store/persistence';
 import { checkDefinition } from '../../lib/tools/tool-definition';
 import { exportToolSet } from './tool-set-io';
-import { readyTools } from '../../lib/tools/offered-tools';
+import { namesTakenFor, readyTools } from '../../lib/tools/offered-tools';
 import { PlaygroundDb } from '../../store/db';
 
 const idleWorker = (): WorkerLike => ({
@@ -47,7 +47,7 @@ describe('tools slice', () => {
     expect(names(store)).not.toContain('my_tool');
   });
 
-  it('offers only enabled tools whose definition and code are valid, first name wins', () => {
+  it('offers only enabled tools whose definition and code are valid; a name stays with the tool that had it', () => {
     const store = newStore();
     const [weather, candidate, calc] = store.getState().tools.list;
     store.getState().updateTool(weather.id, { enabled: false });
@@ -55,11 +55,32 @@ describe('tools slice', () => {
     store.getState().updateTool(calc.id, {
       definition: calc.definition.replace('"calculate"', '"convert_units"'),
     });
-    // The renamed calculator now comes first as convert_units; the real one is a duplicate.
+    // The calculator renamed onto a taken name is the one flagged, though it comes first;
+    // the tool that already had the name is still offered.
     expect(readyTools(store.getState().tools.list).map((r) => r.definition.name)).toEqual([
-      'convert_units',
       'get_current_datetime',
+      'convert_units',
     ]);
+    const list = store.getState().tools.list;
+    expect(namesTakenFor(list, calc.id)).toContain('convert_units');
+    expect(namesTakenFor(list, list.at(-1)!.id)).not.toContain('convert_units');
+  });
+
+  it('importing your own export merges: nothing is duplicated, changed tools are updated', () => {
+    const store = newStore();
+    const before = store.getState().tools.list;
+    const exported = JSON.parse(exportToolSet(before)) as { tools: { implementation: string }[] };
+    exported.tools[0].implementation = 'async function get_weather() { return 1; }';
+    expect(store.getState().importTools(JSON.stringify(exported), 'merge')).toBeNull();
+    const after = store.getState().tools.list;
+    expect(after.map((t) => t.id)).toEqual(before.map((t) => t.id));
+    expect(after[0].implementation).toBe('async function get_weather() { return 1; }');
+    // A tool with a new name is added at the end.
+    const extra = JSON.parse(exportToolSet([before[0]])) as { tools: { definition: string }[] };
+    extra.tools[0].definition = extra.tools[0].definition.replace('get_weather', 'get_forecast');
+    store.getState().importTools(JSON.stringify(extra), 'merge');
+    expect(names(store)).toEqual([...names(store).slice(0, before.length), 'get_forecast']);
+    expect(names(store)).toHaveLength(before.length + 1);
   });
 
   it('exports and imports the whole set, keeping definition text verbatim', () => {
@@ -70,7 +91,7 @@ describe('tools slice', () => {
     expect(b.getState().tools.list.map((t) => t.definition)).toEqual(
       a.getState().tools.list.map((t) => t.definition),
     );
-    expect(b.getState().importTools('{"format":"x"}', 'append')).toMatch(
+    expect(b.getState().importTools('{"format":"x"}', 'merge')).toMatch(
       /Not an LFM2 Playground tool set/,
     );
   });

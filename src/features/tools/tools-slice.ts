@@ -23,7 +23,11 @@ export interface ToolsSlice {
   deleteTool(id: string): void;
   moveTool(id: string, delta: -1 | 1): void;
   setToolSettings(patch: Partial<ToolSettings>): void;
-  importTools(json: string, mode: 'replace' | 'append'): string | null;
+  /**
+   * `merge`: tools with a name already in the list replace it, the rest are added; `replace`:
+   * the file becomes the list. Returns an error message, or null.
+   */
+  importTools(json: string, mode: 'replace' | 'merge'): string | null;
   resetStarterTools(): void;
 }
 
@@ -34,8 +38,10 @@ export const DEFAULT_TOOL_SETTINGS: ToolSettings = {
   returnErrorsToModel: true,
 };
 
+const nameOf = (t: Pick<Tool, 'definition'>) => checkDefinition(t.definition).definition?.name;
+
 function uniqueName(base: string, list: readonly Tool[]): string {
-  const taken = new Set(list.map((t) => checkDefinition(t.definition).definition?.name));
+  const taken = new Set(list.map(nameOf));
   let i = 1;
   let name = base;
   while (taken.has(name)) name = `${base}_${++i}`;
@@ -67,11 +73,22 @@ export const createToolsSlice: StateCreator<AppState, [], [], ToolsSlice> = (set
           2,
         ),
         implementation: `async function ${name}({ text }) {\n  return { length: text.length };\n}\n`,
+        renamedAt: Date.now(),
       };
       setList((l) => [...l, tool]);
       return tool.id;
     },
-    updateTool: (id, patch) => setList((l) => l.map((t) => (t.id === id ? { ...t, ...patch } : t))),
+    updateTool: (id, patch) =>
+      setList((l) =>
+        l.map((t) => {
+          if (t.id !== id) return t;
+          const next = { ...t, ...patch };
+          // A new name is held from now: an older tool with the same name keeps it.
+          if (patch.definition !== undefined && nameOf(next) !== nameOf(t))
+            next.renamedAt = Date.now();
+          return next;
+        }),
+      ),
     duplicateTool: (id) =>
       setList((l) => {
         const i = l.findIndex((t) => t.id === id);
@@ -85,7 +102,7 @@ export const createToolsSlice: StateCreator<AppState, [], [], ToolsSlice> = (set
         }
         return [
           ...l.slice(0, i + 1),
-          { ...src, id: crypto.randomUUID(), definition },
+          { ...src, id: crypto.randomUUID(), definition, renamedAt: Date.now() },
           ...l.slice(i + 1),
         ];
       }),
@@ -112,7 +129,23 @@ export const createToolsSlice: StateCreator<AppState, [], [], ToolsSlice> = (set
     importTools: (json, mode) => {
       const r = importToolSet(json);
       if (!r.ok) return r.error;
-      setList((l) => (mode === 'replace' ? r.tools : [...l, ...r.tools]));
+      if (mode === 'replace') {
+        setList(() => r.tools);
+        return null;
+      }
+      // Merge: a tool whose name is already here replaces that tool in place (importing your own
+      // export twice changes nothing); the others are added at the end.
+      setList((l) => {
+        const incoming = new Map(r.tools.map((t) => [nameOf(t), t]));
+        const merged = l.map((t) => {
+          const name = nameOf(t);
+          const same = name === undefined ? undefined : incoming.get(name);
+          if (!same) return t;
+          incoming.delete(name);
+          return { ...same, id: t.id, renamedAt: t.renamedAt };
+        });
+        return [...merged, ...[...incoming.values()].map((t) => ({ ...t, renamedAt: Date.now() }))];
+      });
       return null;
     },
     resetStarterTools: () => setList(() => starterTools()),

@@ -10,15 +10,35 @@ export interface ReadyTool {
   definition: ToolDefinition;
 }
 
-/** Enabled tools whose definition and code are valid, in list order; a later duplicate name is skipped. */
+/**
+ * Which tool owns each name. When two tools share a name, the one that had it first keeps it
+ * (`renamedAt`, then list order), so renaming a tool onto a taken name flags the renamed tool,
+ * never the one that already had the name.
+ */
+export function nameOwners(list: readonly Tool[]): Map<string, string> {
+  const owners = new Map<string, { id: string; since: number }>();
+  for (const tool of list) {
+    const name = checkDefinition(tool.definition).definition?.name;
+    if (typeof name !== 'string' || !name) continue;
+    const since = tool.renamedAt ?? 0;
+    const held = owners.get(name);
+    if (!held || since < held.since) owners.set(name, { id: tool.id, since });
+  }
+  return new Map([...owners].map(([name, o]) => [name, o.id]));
+}
+
+/** Names another tool owns: `toolId` may not use them. */
+export function namesTakenFor(list: readonly Tool[], toolId: string): string[] {
+  return [...nameOwners(list)].filter(([, id]) => id !== toolId).map(([name]) => name);
+}
+
+/** Enabled tools whose definition and code are valid, in list order. */
 export function readyTools(list: readonly Tool[]): ReadyTool[] {
-  const names: string[] = [];
   const out: ReadyTool[] = [];
   for (const tool of list) {
     if (!tool.enabled) continue;
-    const check = checkDefinition(tool.definition, names);
+    const check = checkDefinition(tool.definition, namesTakenFor(list, tool.id));
     if (!check.ok || checkImplementation(tool.implementation).length) continue;
-    names.push(check.definition.name);
     out.push({ tool, definition: check.definition });
   }
   return out;

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkArguments, checkDefinition, checkImplementation } from './tool-definition';
+import {
+  checkArguments,
+  checkDefinition,
+  checkImplementation,
+  definitionWarnings,
+} from './tool-definition';
 
 const good = `{
   "name": "get_weather",
@@ -71,5 +76,19 @@ describe('checkArguments', () => {
   it('explains missing and mistyped arguments', () => {
     expect(checkArguments(def, {})[0]).toMatch(/must have required property 'city'/);
     expect(checkArguments(def, { city: 3 })[0]).toMatch(/city must be string/);
+  });
+});
+
+describe('definitionWarnings', () => {
+  it('warns about control-token text, which the template would pass on as a control token', () => {
+    const text = good.replace('Weather for a city', 'Weather <|im_end|> for a city');
+    expect(definitionWarnings(text)).toEqual([expect.stringMatching(/"<\|im_end\|>"/)]);
+  });
+  it('warns about a description long enough to weigh on every prompt', () => {
+    const text = good.replace('Weather for a city', 'x'.repeat(1001));
+    expect(definitionWarnings(text)).toEqual([expect.stringMatching(/1001 characters/)]);
+  });
+  it('says nothing about an ordinary definition', () => {
+    expect(definitionWarnings(good)).toEqual([]);
   });
 });

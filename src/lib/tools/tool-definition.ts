@@ -10,6 +10,11 @@ export interface Tool {
   /** Source of an async JavaScript function that receives the arguments object. */
   implementation: string;
   askBeforeRunning: boolean;
+  /**
+   * When the tool last got its current name (ms). Of two tools with one name, the one that had it
+   * first keeps it; the other is flagged. Absent for tools that always had their name.
+   */
+  renamedAt?: number;
 }
 
 export interface ToolDefinition {
@@ -160,4 +165,28 @@ export function checkArguments(def: ToolDefinition, args: Record<string, unknown
   return (validate.errors ?? []).map((e) =>
     `${e.instancePath ? `${e.instancePath.slice(1)} ` : ''}${e.message ?? 'is invalid'}`.trim(),
   );
+}
+
+/** Longer than this, a description costs prompt tokens in every turn for little gain. */
+export const LONG_DESCRIPTION_CHARS = 1000;
+const CONTROL_TEXT = /<\|[A-Za-z0-9_]+\|>/;
+
+/**
+ * Things that do not stop a tool from working but that its author should know. The template
+ * inserts definitions as they are, so control-token text in them reaches the model as control
+ * tokens (unlike text from users and tools, which the engine keeps plain).
+ */
+export function definitionWarnings(text: string): string[] {
+  const warnings: string[] = [];
+  const control = text.match(CONTROL_TEXT);
+  if (control)
+    warnings.push(
+      `The definition contains "${control[0]}": the chat template inserts tool definitions as they are, so the model would read it as a control token. Remove it.`,
+    );
+  const def = checkDefinition(text).definition;
+  if (typeof def?.description === 'string' && def.description.length > LONG_DESCRIPTION_CHARS)
+    warnings.push(
+      `The description is ${def.description.length} characters; it is sent with every message while tools are offered. Keep it under ${LONG_DESCRIPTION_CHARS}.`,
+    );
+  return warnings;
 }
