@@ -9,6 +9,12 @@ export type { EngineErrorCode, EngineErrorInfo };
 const USER_MESSAGES: Record<EngineErrorCode, string> = {
   model_not_found:
     'This model repository was not found on the model host. Check the repo id (for example "onnx-community/LFM2-350M-ONNX") and the model host in Settings.',
+  not_model_repo:
+    'The model host answered with a web page instead of model files. Check the model host in Engine settings (a hub-style host serves {host}{org}/{model}/resolve/main/config.json) and the repo id.',
+  host_unreachable:
+    'Could not reach the model host (no connection, a wrong address, or the server is down). Check your network and the model host in Engine settings. Models already cached still load.',
+  timeout:
+    'The model host did not answer in time. Try again; if it keeps happening, the host is overloaded or unreachable: check the model host in Engine settings.',
   unsupported_model:
     'This model is not supported by the playground yet. Pick an LFM2 text model (or a repo with the same ONNX layout).',
   dtype_unavailable:

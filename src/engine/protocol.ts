@@ -11,6 +11,9 @@ export type { JsonValue };
 /** Every error the engine reports; `errors.ts` holds the user-facing text for each. */
 export const ENGINE_ERROR_CODES = [
   'model_not_found',
+  'not_model_repo',
+  'host_unreachable',
+  'timeout',
   'unsupported_model',
   'dtype_unavailable',
   'fp16_unsupported',

@@ -1,6 +1,6 @@
 import { AutoConfig, ModelRegistry } from '@huggingface/transformers';
 import type { Dtype } from '../lib/device-choice';
-import { EngineError } from './errors';
+import { explainLoadError } from './load-errors';
 import type { RepoInfo, RepoRef } from './protocol';
 
 const SUFFIX: Record<Dtype, string> = {
@@ -36,7 +36,7 @@ export async function inspectRepo(ref: RepoRef): Promise<RepoInfo> {
       revision: ref.revision,
     })) as unknown as Record<string, unknown>;
   } catch (e) {
-    throw new EngineError('model_not_found', String(e));
+    throw explainLoadError(e, 'model_not_found');
   }
   const modelType = String(config.model_type ?? 'unknown');
   const kind = modelType === 'lfm2_vl' ? 'vision' : 'text';

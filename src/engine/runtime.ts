@@ -1,4 +1,8 @@
 import { env } from '@huggingface/transformers';
+import { createHostFetch } from './host-fetch';
+
+/** Every model file goes through it: typed errors for unreachable, silent and wrong hosts. */
+const hostFetch = createHostFetch(self.fetch.bind(self));
 
 const ORT_WASM_BASE = new URL(`${import.meta.env.BASE_URL}ort/`, self.location.origin).href;
 
@@ -12,6 +16,7 @@ export function configureRuntime({ host, threads }: { host: string; threads?: nu
   env.remoteHost = host.endsWith('/') ? host : `${host}/`;
   env.remotePathTemplate = '{model}/resolve/{revision}/';
   env.useBrowserCache = true;
+  env.fetch = hostFetch;
   // Mutate, don't replace: this object is ONNX Runtime's live `env.wasm`.
   const wasm = env.backends.onnx.wasm!;
   wasm.wasmPaths = {

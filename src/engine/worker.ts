@@ -24,6 +24,7 @@ import {
   type WorkerEvent,
 } from './protocol';
 import { withInt8Repack } from './int8-repack';
+import { explainLoadError } from './load-errors';
 import { inspectRepo } from './repo-inspect';
 import { configureRuntime } from './runtime';
 import { TextModel } from './text-model';
@@ -142,7 +143,7 @@ async function load(opts: LoadOptions, id: number): Promise<LoadResult> {
       repackSummary = out.summary;
     } else model = await loadModel();
   } catch (e) {
-    const err = classifyError(e);
+    const err = explainLoadError(e);
     // A truncated or corrupt file may be our cached copy: drop it so the next load fetches it
     // again. The client retries in a fresh worker, since a failed ORT session can leave this one
     // unusable.
