@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { defineConfig } from '@playwright/test';
 
 /**
@@ -9,7 +10,19 @@ const systemChromium = ['/usr/bin/chromium', '/usr/lib/chromium/chromium'].find(
   existsSync(p),
 );
 const executablePath = process.env.CHROMIUM_PATH ?? systemChromium;
-const PORT = Number(process.env.E2E_PORT ?? 4173);
+/** A port nothing listens on now, so the tests always get their own server. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (!address || typeof address === 'string') throw new Error('no free port');
+  return address.port;
+}
+
+// Set once in the runner; its worker processes inherit it and so agree on the URL.
+process.env.E2E_PORT ??= String(await freePort());
+const PORT = Number(process.env.E2E_PORT);
 
 export default defineConfig({
   testDir: 'e2e',
@@ -40,7 +53,8 @@ export default defineConfig({
     // The production build, served with the same cross-origin isolation headers as in dev.
     command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
     url: `http://127.0.0.1:${PORT}`,
-    reuseExistingServer: !process.env.CI,
+    // Never someone else's server that happens to listen on the port.
+    reuseExistingServer: false,
     timeout: 60_000,
   },
 });

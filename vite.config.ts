@@ -17,7 +17,12 @@ export default defineConfig({
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   worker: { format: 'es' },
-  optimizeDeps: { exclude: ['onnxruntime-web', '@huggingface/transformers'] },
+  optimizeDeps: {
+    exclude: ['onnxruntime-web', '@huggingface/transformers'],
+    // Crawl the worker too: otherwise its dependencies are found on the first Load, Vite
+    // re-optimises and reloads the page, and a newcomer's first click is lost.
+    entries: ['index.html', 'src/engine/worker.ts'],
+  },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 2000,
