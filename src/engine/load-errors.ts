@@ -13,6 +13,13 @@ export function explainLoadError(e: unknown, fallback?: EngineErrorCode): Engine
   if (html) return html;
   // A config or tokenizer file that is not JSON: the host serves something, but not a model.
   if (e instanceof SyntaxError) return new EngineError('not_model_repo', String(e));
+  // Files that exist but that Transformers.js cannot make sense of (a config of another shape).
+  if (e instanceof TypeError)
+    return new EngineError(
+      'unsupported_model',
+      String(e),
+      'The repository was found, but its configuration is not one the playground can load. Check that it is an LFM2 ONNX export (config.json with model_type "lfm2").',
+    );
   const err = classifyError(e);
   return fallback && err.code === 'unknown' ? new EngineError(fallback, err.detail) : err;
 }

@@ -11,6 +11,9 @@ import { createAppStore } from './create-store';
 import { PlaygroundDb } from './db';
 import { attachPersistence } from './persistence';
 
+/** Polls until the assertion holds; generous, since CI machines are slow and busy. */
+const eventually = <T>(check: () => T) => vi.waitFor(check, { timeout: 10_000, interval: 5 });
+
 /** A scripted worker: answers load/generate like the real one, token by token. */
 class ScriptedWorker implements WorkerLike {
   onmessage: ((e: MessageEvent<WorkerEvent>) => void) | null = null;
@@ -126,7 +129,7 @@ describe('chat flow through the store', () => {
     void a.store.getState().send('tell me');
     const shown = () => a.store.getState().chat.conversations[a.store.getState().chat.activeId];
     // Streamed text reaches the store (and IndexedDB) in 50 ms batches.
-    await vi.waitFor(() => expect(shown().messages[1]?.content).toBe('Hello!'));
+    await eventually(() => expect(shown().messages[1]?.content).toBe('Hello!'));
     await persisted.flushed();
     const b = setup();
     await attachPersistence(b.store, new PlaygroundDb(name), `${name}-b`);
@@ -148,7 +151,7 @@ describe('engine failures', () => {
     await store.getState().loadSelected();
     worker.holdGeneration = true;
     const sending = store.getState().send('hello');
-    await vi.waitFor(() => expect(worker.requests.some((r) => r.type === 'generate')).toBe(true));
+    await eventually(() => expect(worker.requests.some((r) => r.type === 'generate')).toBe(true));
     crash(worker);
     await sending;
     const conv = () => store.getState().chat.conversations[store.getState().chat.activeId];
@@ -159,7 +162,7 @@ describe('engine failures', () => {
     });
     expect(store.getState().chat.reply).toBeNull();
     // A fresh worker loads the same model again; the chat goes on.
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(store.getState().models).toMatchObject({
         status: 'ready',
         fatal: null,
@@ -181,8 +184,8 @@ describe('engine failures', () => {
       detail: 'Integer overflow',
     };
     await store.getState().send('a very long prompt');
-    await vi.waitFor(() => expect(loads(worker)).toBe(2));
-    await vi.waitFor(() => expect(store.getState().models.status).toBe('ready'));
+    await eventually(() => expect(loads(worker)).toBe(2));
+    await eventually(() => expect(store.getState().models.status).toBe('ready'));
     expect(worker.terminated).toBe(1);
   });
 
@@ -190,7 +193,7 @@ describe('engine failures', () => {
     const { store, worker } = setup();
     await store.getState().loadSelected();
     crash(worker);
-    await vi.waitFor(() => expect(store.getState().models.status).toBe('ready'));
+    await eventually(() => expect(store.getState().models.status).toBe('ready'));
     crash(worker);
     expect(store.getState().models.fatal?.code).toBe('worker_crashed');
     expect(store.getState().models.loaded).toBeNull();

@@ -14,6 +14,9 @@ import type { ChatState, ReplyPhase } from './chat-state';
 import { settleConversation, toTurns, type Conversation } from './conversation';
 import { createReplyRunner, type ReplyOutcome } from './reply-runner';
 
+/** Polls until the assertion holds; generous, since CI machines are slow and busy. */
+const eventually = <T>(check: () => T) => vi.waitFor(check, { timeout: 10_000, interval: 5 });
+
 const CALL = '<|tool_call_start|>[get_weather(city="Paris")]<|tool_call_end|>';
 const TWO_CALLS =
   '<|tool_call_start|>[get_weather(city="Paris"), get_weather(city="Rome")]<|tool_call_end|>';
@@ -201,7 +204,7 @@ function expectWellFormed(c: Conversation) {
 }
 
 async function reachPhase(t: Setup, p: ReplyPhase) {
-  await vi.waitFor(() => expect(t.phase()).toBe(p));
+  await eventually(() => expect(t.phase()).toBe(p));
 }
 
 describe('reply runner: phases', () => {
@@ -261,7 +264,7 @@ describe('reply runner: phases', () => {
         .map((m) => m.execution?.status),
     ).toEqual(['running', 'pending']);
     t.sandbox.runs[0].finish({ ok: true, value: 1, logs: [], durationMs: 1 });
-    await vi.waitFor(() => expect(t.sandbox.runs).toHaveLength(2));
+    await eventually(() => expect(t.sandbox.runs).toHaveLength(2));
     t.sandbox.runs[1].finish({ ok: true, value: 2, logs: [], durationMs: 1 });
     expect(await running).toBe('done');
     expect(
@@ -306,7 +309,7 @@ describe('reply runner: Stop ends the reply at once in every phase', () => {
     t.addUser('Weather?');
     const running = t.runner.run(t.convId);
     await reachPhase(t, 'planning');
-    await vi.waitFor(() => expect(t.conv().messages.at(-1)?.role).toBe('tool'));
+    await eventually(() => expect(t.conv().messages.at(-1)?.role).toBe('tool'));
     t.runner.stop();
     t.engine.renderHeld.resolve();
     expect(await running).toBe('stopped');
@@ -377,7 +380,7 @@ describe('reply runner: a reload in any phase leaves a well-formed conversation'
     t.engine.holdGeneration = true;
     t.addUser('Weather?');
     void t.runner.run(t.convId);
-    await vi.waitFor(() => expect(t.conv().messages[1]?.content).toBe('<|to'));
+    await eventually(() => expect(t.conv().messages[1]?.content).toBe('<|to'));
     const settled = settleConversation(structuredClone(t.conv()));
     expect(settled.messages[1]).toMatchObject({ status: 'interrupted', content: '<|to' });
     expectWellFormed(t.conv());
@@ -395,7 +398,7 @@ describe('reply runner: a reload in any phase leaves a well-formed conversation'
     t.addUser('Weather?');
     void t.runner.run(t.convId);
     await reachPhase(t, p);
-    await vi.waitFor(() => expect(t.conv().messages.at(-1)?.role).toBe('tool'));
+    await eventually(() => expect(t.conv().messages.at(-1)?.role).toBe('tool'));
     expectWellFormed(t.conv());
     const turns = afterReload(t.conv());
     expect(turns.map((x) => x.role)).toEqual(['user', 'assistant', 'tool']);

@@ -9,6 +9,9 @@ import type {
 import type { ToolRunResult } from '../../sandbox/tool-sandbox';
 import { createAppStore } from '../../store/create-store';
 
+/** Polls until the assertion holds; generous, since CI machines are slow and busy. */
+const eventually = <T>(check: () => T) => vi.waitFor(check, { timeout: 10_000, interval: 5 });
+
 const CALL = '<|tool_call_start|>[get_weather(city="Paris")]<|tool_call_end|>';
 
 /** Answers like the scripted fixture: a call when tools are offered, an answer after a result. */
@@ -187,7 +190,7 @@ describe('the four-step tool loop', () => {
     const weather = store.getState().tools.list[0];
     store.getState().updateTool(weather.id, { askBeforeRunning: true });
     const sending = store.getState().send('Weather?');
-    await vi.waitFor(() => expect(conv().messages[2]?.execution?.status).toBe('awaiting-approval'));
+    await eventually(() => expect(conv().messages[2]?.execution?.status).toBe('awaiting-approval'));
     const pending = conv().messages[2];
     store.getState().approveToolCall(pending.id, false);
     await sending;
@@ -209,7 +212,7 @@ describe('the four-step tool loop', () => {
     const { worker, store, ran, conv } = await setup(async () => ok(1));
     store.getState().updateTool(store.getState().tools.list[0].id, { askBeforeRunning: true });
     const sending = store.getState().send('Weather?');
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(store.getState().chat.reply).toMatchObject({
         conversationId: conv().id,
         phase: 'awaiting-approval',
