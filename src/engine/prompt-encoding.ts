@@ -66,6 +66,7 @@ export class PromptEncoder {
     messages: ChatTurn[],
     tools: object[] | undefined,
     prefill: string | undefined,
+    continuation?: string,
   ): EncodedPrompt {
     const nonce = Math.random().toString(36).slice(2, 10);
     const open = `\uE000${nonce}:`;
@@ -100,6 +101,8 @@ export class PromptEncoder {
     // The prefill is the user's own words for the start of the reply: plain text after the
     // template's generation prompt.
     if (prefill) pieces.push({ text: prefill, plain: true });
+    // What the model already generated for this reply is its own text, control tokens and all.
+    if (continuation) pieces.push({ text: continuation, plain: false });
 
     let text = '';
     const ids: bigint[] = [];

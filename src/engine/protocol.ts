@@ -146,6 +146,11 @@ export interface PromptRequest {
   tools?: object[];
   /** The start of the assistant's reply; the model continues from it. */
   prefill?: string;
+  /**
+   * Text the model itself already wrote for this reply (after any prefill), to continue a reply
+   * cut by the token limit. Unlike the prefill it keeps its control tokens (e.g. a tool call).
+   */
+  continuation?: string;
   /** Benchmarks only: generate exactly `maxNewTokens`, never stopping at end-of-turn. */
   ignoreEos?: boolean;
 }

@@ -104,7 +104,7 @@ export class TextModel implements ChatModelHandle {
   }
 
   private encode(req: PromptRequest): EncodedPrompt {
-    return this.encoder.encode(req.messages, req.tools, req.prefill);
+    return this.encoder.encode(req.messages, req.tools, req.prefill, req.continuation);
   }
 
   async generate(

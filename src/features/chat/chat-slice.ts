@@ -34,6 +34,8 @@ export interface ChatSlice {
    */
   send(text: string, prefill?: string): Promise<ReplyOutcome> | null;
   regenerate(): Promise<void>;
+  /** Continues the last reply where the token limit cut it. */
+  continueReply(): Promise<void>;
   editAndResend(messageId: string, text: string): Promise<void>;
   stop(): void;
   /** Answers an "ask before running" prompt for a pending tool call. */
@@ -144,7 +146,7 @@ export const createChatSlice =
             { id: newId(), role: 'user', content: text, status: 'done', createdAt: Date.now() },
           ],
         }));
-        return runner.run(conv.id, prefill);
+        return runner.run(conv.id, { prefill });
       },
       regenerate: async () => {
         const conv = active();
@@ -160,7 +162,17 @@ export const createChatSlice =
           .slice(lastUser + 1)
           .find((m) => m.role === 'assistant')?.prefill;
         update(conv.id, (c) => ({ ...c, messages: c.messages.slice(0, lastUser + 1) }));
-        await runner.run(conv.id, prefill);
+        await runner.run(conv.id, { prefill });
+      },
+      continueReply: async () => {
+        const conv = active();
+        const last = conv.messages.at(-1);
+        if (busy() || last?.role !== 'assistant' || last.finishReason !== 'length') return;
+        if (!get().models.loaded) {
+          refuse(LOAD_FIRST);
+          return;
+        }
+        await runner.run(conv.id, { continue: last });
       },
       editAndResend: async (messageId, text) => {
         const conv = active();

@@ -37,6 +37,8 @@ class FakeEngine {
     req.messages.at(-1)?.role === 'tool' ? 'Sunny.' : req.tools ? CALL : 'Hello!';
   holdGeneration = false;
   holdRender = false;
+  /** When set, generation ends as if cut by the token limit. */
+  cutAtLength = false;
   stops = 0;
   private releaseGeneration: (() => void) | null = null;
   private stopped = false;
@@ -66,7 +68,7 @@ class FakeEngine {
     if (this.holdGeneration) await new Promise<void>((r) => (this.releaseGeneration = r));
     const result: GenerateResult = {
       text: this.stopped ? text.slice(0, 4) : text,
-      finishReason: this.stopped ? 'stopped' : 'eos',
+      finishReason: this.stopped ? 'stopped' : this.cutAtLength ? 'length' : 'eos',
       stats: {
         promptTokens: 1,
         cachedTokens: 0,
@@ -405,6 +407,32 @@ describe('reply runner: a reload in any phase leaves a well-formed conversation'
     expect(turns[2].content).toMatch(/interrupted before it returned a result/);
     t.runner.stop();
     t.engine.renderHeld.resolve();
+  });
+});
+
+describe('reply runner: continuing a reply cut by the token limit', () => {
+  it('continues the same message from where it stopped, with the model text kept as model text', async () => {
+    const t = setup({ offer: false });
+    t.engine.cutAtLength = true;
+    t.engine.script = () => 'Once upon';
+    t.addUser('story');
+    await t.runner.run(t.convId, { prefill: 'Sure: ' });
+    const cut = t.conv().messages[1];
+    expect(cut).toMatchObject({ content: 'Sure: Once upon', finishReason: 'length' });
+    t.engine.cutAtLength = false;
+    t.engine.script = () => ' a time.';
+    expect(await t.runner.run(t.convId, { continue: cut })).toBe('done');
+    const req = t.engine.generations[1];
+    expect(req.prefill).toBe('Sure: ');
+    expect(req.continuation).toBe('Once upon');
+    expect(req.messages.map((m) => m.role)).toEqual(['user']);
+    expect(t.conv().messages).toHaveLength(2);
+    expect(t.conv().messages[1]).toMatchObject({
+      id: cut.id,
+      content: 'Sure: Once upon a time.',
+      finishReason: 'eos',
+      status: 'done',
+    });
   });
 });
 

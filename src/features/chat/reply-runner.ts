@@ -25,6 +25,12 @@ export interface ReplyDeps {
   setChat: (f: (chat: ChatState) => ChatState) => void;
 }
 
+/**
+ * How the reply's first generation starts: fresh (optionally from the user's own words), or by
+ * continuing the conversation's last assistant message (one cut by the token limit).
+ */
+export type ReplyStart = { prefill?: string } | { continue: ChatMessage };
+
 /** How a reply ended. `busy`: another reply was running, so this one never started. */
 export type ReplyOutcome = 'done' | 'stopped' | 'failed' | 'busy';
 
@@ -62,24 +68,36 @@ export function createReplyRunner({ engine, tools, get, setChat }: ReplyDeps) {
   async function generate(
     convId: string,
     round: number,
-    prefill: string | undefined,
+    start: ReplyStart,
     offered: OfferedTools,
   ): Promise<ChatMessage | null> {
     const s = get();
     const loaded = s.models.loaded;
     const conv = s.chat.conversations[convId];
     if (!loaded || !conv) return null;
-    const msg: ChatMessage = {
-      id: newId(),
-      role: 'assistant',
-      content: prefill ?? '',
-      prefill: prefill || undefined,
-      status: 'streaming',
-      createdAt: Date.now(),
-      model: { repo: loaded.repo, device: loaded.device, dtype: loaded.dtype },
-    };
-    const turns = toTurns(conv);
-    setChat((c) => appendMessages(c, convId, [msg]));
+    const continued = 'continue' in start ? start.continue : null;
+    const prefill = 'continue' in start ? start.continue.prefill : start.prefill || undefined;
+    // Continuing: the model's own earlier text goes back as model text, the user's start as plain.
+    const base = continued ? continued.content : (prefill ?? '');
+    const continuation = continued ? continued.content.slice(prefill?.length ?? 0) : undefined;
+    const msg: ChatMessage = continued
+      ? { ...continued, status: 'streaming', finishReason: undefined }
+      : {
+          id: newId(),
+          role: 'assistant',
+          content: base,
+          prefill,
+          status: 'streaming',
+          createdAt: Date.now(),
+          model: { repo: loaded.repo, device: loaded.device, dtype: loaded.dtype },
+        };
+    const turns = toTurns(
+      conv,
+      conv.messages.filter((m) => m.id !== msg.id),
+    );
+    setChat((c) =>
+      continued ? withMessage(c, convId, msg.id, () => msg) : appendMessages(c, convId, [msg]),
+    );
     phase(convId, 'generating', round, msg.id);
     let pending = '';
     let timer: ReturnType<typeof setTimeout> | null = null;
@@ -95,7 +113,8 @@ export function createReplyRunner({ engine, tools, get, setChat }: ReplyDeps) {
         {
           messages: turns,
           tools: offered.definitions,
-          prefill: prefill || undefined,
+          prefill,
+          continuation: continuation || undefined,
           params: s.settings.params,
         },
         {
@@ -109,7 +128,7 @@ export function createReplyRunner({ engine, tools, get, setChat }: ReplyDeps) {
       // The final text replaces what was streamed: it is exactly what the model generated.
       updateMsg(convId, msg.id, (m) => ({
         ...m,
-        content: (prefill ?? '') + result.text,
+        content: base + result.text,
         status: result.finishReason === 'stopped' ? 'stopped' : 'done',
         finishReason: result.finishReason,
         stats: result.stats,
@@ -181,11 +200,11 @@ export function createReplyRunner({ engine, tools, get, setChat }: ReplyDeps) {
       );
   }
 
-  async function rounds(convId: string, prefill: string | undefined, signal: AbortSignal) {
+  async function rounds(convId: string, first: ReplyStart, signal: AbortSignal) {
     // Computed once per reply, by the same selector the prompt inspector uses.
     const offered = offeredTools(get().tools);
     for (let round = 0; ; round++) {
-      const reply = await generate(convId, round, round === 0 ? prefill : undefined, offered);
+      const reply = await generate(convId, round, round === 0 ? first : {}, offered);
       if (!reply) return 'failed';
       if (reply.status === 'stopped' || signal.aborted) return 'stopped';
       if (reply.status !== 'done') return 'failed';
@@ -264,7 +283,7 @@ export function createReplyRunner({ engine, tools, get, setChat }: ReplyDeps) {
      * Runs a reply for the conversation's current last message. Resolves when it has ended; the
      * conversation then holds every message it produced.
      */
-    async run(convId: string, prefill?: string): Promise<ReplyOutcome> {
+    async run(convId: string, start: ReplyStart = {}): Promise<ReplyOutcome> {
       if (active) return 'busy';
       const abort = new AbortController();
       active = { abort, approvals: new Map() };
@@ -274,7 +293,7 @@ export function createReplyRunner({ engine, tools, get, setChat }: ReplyDeps) {
         reply: { conversationId: convId, phase: 'generating', round: 0, messageId: null },
       }));
       try {
-        return await rounds(convId, prefill, abort.signal);
+        return await rounds(convId, start, abort.signal);
       } finally {
         active = null;
         setChat((c) => ({ ...c, reply: null }));
