@@ -1,11 +1,21 @@
 import { readFile } from 'node:fs/promises';
-import { expect, GREETING, lastAssistant, loadModel, SCRIPTED, send, test } from './fixtures';
+import {
+  expect,
+  GREETING,
+  lastAssistant,
+  loadModel,
+  openPanel,
+  SCRIPTED,
+  send,
+  test,
+} from './fixtures';
 
 test('the assistant continues from a reply start the user wrote', async ({ page }) => {
   await loadModel(page, SCRIPTED);
   await page.getByLabel('Start the reply myself').check();
   await page.getByLabel('Start of the reply').fill('Hello!');
   await page.getByLabel('Message', { exact: true }).fill('Hi');
+  await openPanel(page, 'Inspector');
   // The inspector shows the prompt with the prefill, exactly as it will be sent.
   await expect
     .poll(() => page.getByTestId('prompt-text').textContent())
@@ -28,6 +38,7 @@ test('loaded models are listed in the cache with their size and can be deleted',
   page,
 }) => {
   await loadModel(page, SCRIPTED);
+  await openPanel(page, 'Engine');
   const list = page.getByRole('list', { name: 'Cached models' });
   await expect(list).toContainText(SCRIPTED);
   await expect(list).toContainText(/KB in \d+ files/);

@@ -1,5 +1,15 @@
 import { renderWithTemplate } from './expected-prompt';
-import { expect, GREETING, lastAssistant, loadModel, SCRIPTED, send, test } from './fixtures';
+import {
+  expect,
+  GREETING,
+  lastAssistant,
+  loadModel,
+  openPanel,
+  openSystemPrompt,
+  SCRIPTED,
+  send,
+  test,
+} from './fixtures';
 
 test('loads the scripted model in the worker on WASM, streams a reply with stats', async ({
   page,
@@ -27,6 +37,7 @@ test('loads the scripted model in the worker on WASM, streams a reply with stats
 
 test('the prompt inspector shows exactly what the chat template renders', async ({ page }) => {
   await loadModel(page, SCRIPTED);
+  await openSystemPrompt(page);
   await page.getByRole('textbox', { name: 'System prompt' }).fill('You are terse.');
   await send(page, 'Hi there');
   await expect(lastAssistant(page)).toHaveText(GREETING);
@@ -35,6 +46,7 @@ test('the prompt inspector shows exactly what the chat template renders', async 
     { role: 'user', content: 'Hi there' },
     { role: 'assistant', content: GREETING },
   ]);
+  await openPanel(page, 'Inspector');
   const shown = page.getByTestId('prompt-text');
   // Byte for byte (toHaveText would normalise whitespace).
   await expect.poll(() => shown.textContent()).toBe(expected);

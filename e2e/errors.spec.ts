@@ -2,6 +2,7 @@ import {
   expect,
   GREETING,
   lastAssistant,
+  openPanel,
   pickModel,
   SCRIPTED,
   send,
@@ -13,7 +14,7 @@ test('an unknown repo gives a clear error, and loading it is refused with the sa
   page,
 }) => {
   await page.goto('/');
-  await page.getByText('Engine settings').click();
+  await openPanel(page, 'Engine');
   await page.getByLabel('Model host').fill(`${new URL(page.url()).origin}/hub/`);
   await page.getByLabel('Model host').press('Enter');
   await page.getByLabel('Custom repo id').fill('test-org/does-not-exist');

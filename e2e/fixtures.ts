@@ -33,8 +33,34 @@ export const test = base.extend<{ offlineGuard: void }>({
 
 export { expect };
 
+/** Opens the side with the model panel and conversations where it is a closed drawer. */
+export async function showModels(page: Page) {
+  const model = page.getByRole('combobox', { name: 'Model', exact: true });
+  if (!(await model.isVisible()))
+    await page.getByRole('button', { name: 'Models and conversations', exact: true }).click();
+  await expect(model).toBeVisible();
+}
+
+/** Shows a workbench tab ("Tools", "Generation", "Inspector", "Engine"), opening its drawer on narrow screens. */
+export async function openPanel(page: Page, tab: string) {
+  const button = page.getByRole('tab', { name: tab, exact: true });
+  if (!(await button.isVisible()))
+    await page.getByRole('button', { name: 'Workbench', exact: true }).click();
+  await button.click();
+  await expect(button).toHaveAttribute('aria-selected', 'true');
+  return page.getByRole('tabpanel', { name: tab, exact: true });
+}
+
+/** Expands the active conversation's system prompt and few-shot examples above the chat. */
+export async function openSystemPrompt(page: Page) {
+  const toggle = page.getByRole('button', { name: /^System prompt/ });
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  await expect(page.getByRole('textbox', { name: 'System prompt' })).toBeVisible();
+}
+
 export async function pickModel(page: Page, repo: string) {
   await expect(page.locator(`option[value="${repo}"]`)).toBeAttached();
+  await showModels(page);
   await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption(repo);
 }
 

@@ -1,4 +1,4 @@
-import { expect, lastAssistant, loadModel, send, test } from './fixtures';
+import { expect, lastAssistant, loadModel, openPanel, send, test } from './fixtures';
 
 const RANDOM = 'test-org/LFM2-tiny-random-ONNX';
 
@@ -20,7 +20,7 @@ test('on WASM a 4-bit model is repacked onto int8 kernels at load and generates'
 
 test('turning int8 kernels off loads the file as it is', async ({ page }) => {
   await page.goto('/');
-  await page.getByText('Engine settings').click();
+  await openPanel(page, 'Engine');
   const toggle = page.getByRole('checkbox', { name: 'Fast int8 kernels on WASM' });
   await expect(toggle).toBeChecked();
   await toggle.uncheck();

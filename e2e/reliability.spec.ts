@@ -79,7 +79,8 @@ test.describe('model host faults', () => {
     await openPanel(page, 'Engine');
     await page.getByLabel('Model host').fill(host);
     await page.getByLabel('Model host').press('Enter');
-    await page.getByLabel('Custom repo id').fill('test-org/LFM2-tiny-scripted-ONNX');
+    // Not a fixture repo: those carry their own local host.
+    await page.getByLabel('Custom repo id').fill('test-org/some-model');
     await page.getByRole('button', { name: 'Use' }).click();
   }
 

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, lastAssistant, loadModel, SCRIPTED, send, test } from './fixtures';
+import { expect, lastAssistant, loadModel, openPanel, SCRIPTED, send, test } from './fixtures';
 
 const ANSWER = 'The weather in Paris is sunny and 22 degrees.';
 
@@ -69,6 +69,7 @@ test('a tool written in the editor runs through all four stages', async ({ page 
   await expect(run.getByTestId('execution-logs')).toContainText('[log] looking up Paris');
   // (4) the answer, and the result in the template's tool-response format in the inspector
   await expect(page.getByText('④ Answer')).toBeVisible();
+  await openPanel(page, 'Inspector');
   await expect
     .poll(() => page.getByTestId('prompt-text').textContent())
     .toContain(
@@ -88,6 +89,7 @@ test('a tool that throws gives a tool error and the model still answers', async 
   await expect(run).toHaveAttribute('data-status', 'error');
   await expect(run.getByTestId('execution-error')).toContainText('weather service down');
   await expect(lastAssistant(page)).toHaveText(ANSWER);
+  await openPanel(page, 'Inspector');
   await expect
     .poll(() => page.getByTestId('prompt-text').textContent())
     .toContain('<|tool_response_start|>Error: weather service down');
@@ -150,6 +152,7 @@ test('the loop also works with the LFM2.5 template, which formats tools differen
   const defs = page.getByTestId('stage-definitions');
   await defs.locator('summary').click();
   await expect(defs).toContainText('List of tools: [{"name": "get_weather"');
+  await openPanel(page, 'Inspector');
   await expect
     .poll(() => page.getByTestId('prompt-text').textContent())
     .toContain('<|im_start|>tool\n{"city": "Paris", "temperature": 22}<|im_end|>');

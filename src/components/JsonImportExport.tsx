@@ -1,4 +1,6 @@
+import { Download, Upload } from 'lucide-react';
 import { useRef, useState } from 'react';
+import { IconButton } from './IconButton';
 
 interface Props {
   /** Accessible name of the hidden file input, e.g. "Import tools file". */
@@ -10,6 +12,8 @@ interface Props {
   /** What the file holds, for the size message ("a tool set"). */
   what: string;
   maxBytes: number;
+  /** Icon-only buttons (named "Export" and "Import" all the same), for tight rows. */
+  compact?: boolean;
 }
 
 /** Export and Import buttons for a JSON file, with the import error shown in place. */
@@ -20,6 +24,7 @@ export function JsonImportExport({
   importText,
   what,
   maxBytes,
+  compact = false,
 }: Props) {
   const fileRef = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string | null>(null);
@@ -45,12 +50,22 @@ export function JsonImportExport({
 
   return (
     <>
-      <button type="button" onClick={download}>
-        Export
-      </button>
-      <button type="button" onClick={() => fileRef.current?.click()}>
-        Import
-      </button>
+      <IconButton
+        label="Export"
+        text={compact ? undefined : 'Export'}
+        icon={Download}
+        variant={compact ? 'ghost' : 'secondary'}
+        title={`Save ${what} as a JSON file`}
+        onClick={download}
+      />
+      <IconButton
+        label="Import"
+        text={compact ? undefined : 'Import'}
+        icon={Upload}
+        variant={compact ? 'ghost' : 'secondary'}
+        title={`Load ${what} from a JSON file`}
+        onClick={() => fileRef.current?.click()}
+      />
       <input
         ref={fileRef}
         type="file"

@@ -31,3 +31,39 @@ describe('Markdown never injects HTML or script from model output', () => {
     expect(html).toContain('[image: tracker]');
   });
 });
+
+describe('Markdown marks the start of a reply the user wrote', () => {
+  const mark = (text: string, length: number) =>
+    renderToStaticMarkup(<Markdown text={text} markPrefix={{ length, title: 'You wrote this' }} />);
+
+  it('wraps exactly the prefix and keeps the text whole', () => {
+    const html = mark('Hello! How can I help?', 6);
+    expect(html).toContain(
+      '<mark class="prefill" title="You wrote this">Hello!</mark> How can I help?',
+    );
+  });
+
+  it('marks across markdown structure and inside code', () => {
+    const html = mark('**Sure**, here:\n\n```json\n{"name": "x"}\n```', 20);
+    expect(html).toContain(
+      '<strong><mark class="prefill" title="You wrote this">Sure</mark></strong>',
+    );
+    expect(html).toContain('<mark class="prefill" title="You wrote this">, here:</mark>');
+    expect(html).not.toContain('"name"</mark>');
+  });
+
+  it('marks nothing without a prefix', () => {
+    expect(mark('Hello', 0)).not.toContain('<mark');
+  });
+});
+
+describe('Markdown marks a prefix inside a code block', () => {
+  it('finds the code text in the source', () => {
+    const html = renderToStaticMarkup(
+      <Markdown text={'```json\n{"name": "x"}\n```'} markPrefix={{ length: 17, title: 't' }} />,
+    );
+    expect(html).toContain(
+      '<code class="language-json"><mark class="prefill" title="t">{&quot;name&quot;: </mark>&quot;x&quot;}',
+    );
+  });
+});

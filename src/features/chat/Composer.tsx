@@ -1,3 +1,4 @@
+import { SendHorizontal, Square } from 'lucide-react';
 import { appStore, useApp } from '../../store';
 
 export interface ComposerProps {
@@ -58,7 +59,7 @@ export function Composer({ draft, setDraft, prefill, setPrefill }: ComposerProps
           onChange={(e) => setPrefill(e.target.value)}
         />
       )}
-      <div className="row">
+      <div className="row composer-actions">
         <label className="checkbox">
           <input
             type="checkbox"
@@ -74,12 +75,18 @@ export function Composer({ draft, setDraft, prefill, setPrefill }: ComposerProps
           </span>
         )}
         {generating ? (
-          <button type="button" onClick={stop}>
-            Stop
+          <button type="button" className="btn btn-secondary btn-with-icon" onClick={stop}>
+            <Square size={14} fill="currentColor" />
+            <span>Stop</span>
           </button>
         ) : (
-          <button type="submit" className="primary" disabled={!draft.trim() || elsewhere}>
-            Send
+          <button
+            type="submit"
+            className="btn btn-primary btn-with-icon"
+            disabled={!draft.trim() || elsewhere}
+          >
+            <SendHorizontal size={16} />
+            <span>Send</span>
           </button>
         )}
       </div>

@@ -1,4 +1,6 @@
+import { Check, Copy, Pencil, RotateCcw } from 'lucide-react';
 import { memo, useState } from 'react';
+import { IconButton } from '../../components/IconButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Markdown } from '../../components/Markdown';
 import { formatMs, formatRate } from '../../lib/format';
@@ -35,13 +37,18 @@ export const MessageBubble = memo(function MessageBubble({
     message.role === 'assistant'
       ? splitToolCallSegments(message.content, undefined, { final: message.status !== 'streaming' })
       : [];
-  const text = displayText(
+  // The user's text is shown as typed, control-token look-alikes included; the model's text
+  // without its special tokens and tool calls (shown as stages instead).
+  const text =
     message.role === 'assistant'
-      ? segments.map((s) => (s.kind === 'text' ? s.text : '')).join('')
-      : message.content,
-    specialTokens,
-  );
+      ? displayText(segments.map((s) => (s.kind === 'text' ? s.text : '')).join(''), specialTokens)
+      : message.content;
   const calls = segments.filter((s) => s.kind === 'call');
+  // The start of the reply the user wrote is marked; copying still takes the whole text.
+  const prefill =
+    message.role === 'assistant' && message.prefill && text.startsWith(message.prefill)
+      ? message.prefill
+      : '';
 
   if (message.role === 'tool' && message.execution)
     return (
@@ -69,6 +76,11 @@ export const MessageBubble = memo(function MessageBubble({
       <header>
         <span className="role">{message.role === 'user' ? 'You' : 'Assistant'}</span>
         {afterTool && <span className="chip">④ Answer</span>}
+        {prefill && (
+          <span className="chip prefill-chip" title="The reply continues from a start you wrote">
+            started by you
+          </span>
+        )}
         {STATUS_LABEL[message.status] && (
           <span className="chip">{STATUS_LABEL[message.status]}</span>
         )}
@@ -84,7 +96,7 @@ export const MessageBubble = memo(function MessageBubble({
           <div className="row">
             <button
               type="button"
-              className="primary"
+              className="btn btn-primary"
               onClick={() => {
                 setEditing(false);
                 void editAndResend(message.id, draft);
@@ -92,18 +104,25 @@ export const MessageBubble = memo(function MessageBubble({
             >
               Save and resend
             </button>
-            <button type="button" onClick={() => setEditing(false)}>
+            <button type="button" className="btn btn-secondary" onClick={() => setEditing(false)}>
               Cancel
             </button>
           </div>
         </div>
       ) : message.role === 'user' ? (
-        <p className="user-text">{text}</p>
+        <p className="user-text" data-testid="user-text">
+          {text}
+        </p>
       ) : (
         <>
           <div className="assistant-text" data-testid="assistant-text">
             {text ? (
-              <Markdown text={text} />
+              <Markdown
+                text={text}
+                markPrefix={
+                  prefill ? { length: prefill.length, title: 'You wrote this start' } : undefined
+                }
+              />
             ) : message.status === 'streaming' && calls.length === 0 ? (
               <span className="cursor">▍</span>
             ) : null}
@@ -125,25 +144,33 @@ export const MessageBubble = memo(function MessageBubble({
       )}
       {!editing && (
         <footer className="message-actions">
-          <button type="button" className="link" onClick={() => void copy()}>
-            {copied ? 'Copied' : 'Copy'}
-          </button>
+          <IconButton
+            label={copied ? 'Copied' : 'Copy'}
+            text={copied ? 'Copied' : 'Copy'}
+            icon={copied ? Check : Copy}
+            size="sm"
+            onClick={() => void copy()}
+          />
           {message.role === 'user' && !generating && (
-            <button
-              type="button"
-              className="link"
+            <IconButton
+              label="Edit"
+              text="Edit"
+              icon={Pencil}
+              size="sm"
               onClick={() => {
                 setDraft(message.content);
                 setEditing(true);
               }}
-            >
-              Edit
-            </button>
+            />
           )}
           {message.role === 'assistant' && isLast && !generating && (
-            <button type="button" className="link" onClick={() => void regenerate()}>
-              Regenerate
-            </button>
+            <IconButton
+              label="Regenerate"
+              text="Regenerate"
+              icon={RotateCcw}
+              size="sm"
+              onClick={() => void regenerate()}
+            />
           )}
         </footer>
       )}

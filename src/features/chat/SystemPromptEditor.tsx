@@ -1,6 +1,9 @@
+import { Plus, Trash2 } from 'lucide-react';
+import { IconButton } from '../../components/IconButton';
 import { appStore, useApp } from '../../store';
 import type { ExampleTurn } from './conversation';
 
+/** The active conversation's system prompt and few-shot example turns. */
 export function SystemPromptEditor() {
   const conv = useApp((s) => s.chat.conversations[s.chat.activeId]);
   const { setSystemPrompt, setExamples } = appStore.getState();
@@ -8,16 +11,18 @@ export function SystemPromptEditor() {
     setExamples(conv.examples.map((e, j) => (j === i ? { ...e, ...patch } : e)));
 
   return (
-    <section className="panel" aria-labelledby="system-heading">
-      <h2 id="system-heading">System prompt</h2>
+    <section className="system-editor" aria-label="System prompt and examples">
       <textarea
         aria-label="System prompt"
         rows={3}
-        placeholder="e.g. You are a concise assistant."
+        placeholder="System prompt for this conversation, e.g. You are a concise assistant."
         value={conv.systemPrompt}
         onChange={(e) => setSystemPrompt(e.target.value)}
       />
-      <h3>Few-shot examples</h3>
+      <div className="row">
+        <h3>Few-shot examples</h3>
+        <p className="hint">Example turns placed before the conversation in every prompt.</p>
+      </div>
       {conv.examples.map((ex, i) => (
         <div key={i} className="example">
           <select
@@ -34,27 +39,29 @@ export function SystemPromptEditor() {
             value={ex.content}
             onChange={(e) => update(i, { content: e.target.value })}
           />
-          <button
-            type="button"
-            className="link"
+          <IconButton
+            label={`Remove example ${i + 1}`}
+            icon={Trash2}
+            size="sm"
             onClick={() => setExamples(conv.examples.filter((_, j) => j !== i))}
-          >
-            Remove
-          </button>
+          />
         </div>
       ))}
-      <button
-        type="button"
-        onClick={() =>
-          setExamples([
-            ...conv.examples,
-            { role: 'user', content: '' },
-            { role: 'assistant', content: '' },
-          ])
-        }
-      >
-        Add example pair
-      </button>
+      <div className="row">
+        <IconButton
+          label="Add example pair"
+          text="Add example pair"
+          icon={Plus}
+          variant="secondary"
+          onClick={() =>
+            setExamples([
+              ...conv.examples,
+              { role: 'user', content: '' },
+              { role: 'assistant', content: '' },
+            ])
+          }
+        />
+      </div>
     </section>
   );
 }

@@ -1,8 +1,41 @@
+import {
+  Ban,
+  CircleCheck,
+  CircleSlash,
+  CircleX,
+  Clock,
+  Hand,
+  LoaderCircle,
+  type LucideIcon,
+} from 'lucide-react';
+import type { ReactNode } from 'react';
 import { formatMs } from '../../lib/format';
 import { appStore, useApp } from '../../store';
 import type { ToolCallsInfo, ToolExecution } from './conversation';
 
 const json = (v: unknown) => JSON.stringify(v, null, 2);
+
+/** A titled block of code or data inside a tool stage ("Arguments", "Result", …). */
+function Block({
+  label,
+  testId,
+  className,
+  children,
+}: {
+  label: ReactNode;
+  testId?: string;
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <figure className="stage-block">
+      <figcaption className="stage-block-label">{label}</figcaption>
+      <pre className={className} data-testid={testId}>
+        {children}
+      </pre>
+    </figure>
+  );
+}
 
 /** Stages 1 and 2 of a tool turn: the tools as the model saw them, and the calls it wrote. */
 export function ToolCallCard({
@@ -24,9 +57,9 @@ export function ToolCallCard({
       )}
       <div className="stage" data-testid="stage-call">
         <p className="stage-title">② {complete ? 'Tool call' : 'Writing a tool call…'}</p>
-        <pre className="raw-call" data-testid="raw-call">
+        <Block label="Written by the model" testId="raw-call" className="raw-call">
           {raw}
-        </pre>
+        </Block>
         {info?.parseError && (
           <p className="field-error" role="alert">
             {info.parseError}
@@ -34,8 +67,15 @@ export function ToolCallCard({
         )}
         {info?.calls.map((c, i) => (
           <div key={i} className="parsed-call" data-testid="parsed-call">
-            <code>{c.name}</code>
-            <pre>{json(c.args)}</pre>
+            <Block
+              label={
+                <>
+                  Parsed call · <code>{c.name}</code>
+                </>
+              }
+            >
+              {json(c.args)}
+            </Block>
             {c.error && (
               <p className="field-error" role="alert">
                 {c.error}
@@ -55,7 +95,17 @@ const STATUS: Record<ToolExecution['status'], string> = {
   done: 'done',
   error: 'error',
   denied: 'not allowed',
-  interrupted: 'interrupted',
+  interrupted: 'stopped before it returned',
+};
+
+const STATUS_ICON: Record<ToolExecution['status'], LucideIcon> = {
+  pending: Clock,
+  'awaiting-approval': Hand,
+  running: LoaderCircle,
+  done: CircleCheck,
+  error: CircleX,
+  denied: Ban,
+  interrupted: CircleSlash,
 };
 
 /** The stage title's verb: a call is only "Ran" once it has run. */
@@ -82,30 +132,44 @@ export function ToolExecutionCard({
   const waiting = useApp(
     (s) => s.chat.reply?.phase === 'awaiting-approval' && s.chat.reply.messageId === messageId,
   );
+  const Icon = STATUS_ICON[execution.status];
   return (
     <div className="tool-card stage" data-testid="tool-execution" data-status={execution.status}>
       <p className="stage-title">
-        ③ {VERB[execution.status]} <code>{execution.name}</code> ·{' '}
-        <span data-testid="execution-status">{STATUS[execution.status]}</span>
-        {execution.durationMs !== undefined && ` · ${formatMs(execution.durationMs)}`}
+        ③ {VERB[execution.status]} <code>{execution.name}</code>{' '}
+        <span className={`status-badge status-${execution.status}`}>
+          <Icon size={13} className={execution.status === 'running' ? 'spin' : undefined} />
+          <span data-testid="execution-status">{STATUS[execution.status]}</span>
+        </span>
+        {execution.durationMs !== undefined && (
+          <span className="stage-duration"> · {formatMs(execution.durationMs)}</span>
+        )}
       </p>
-      <pre data-testid="execution-args">{json(execution.args)}</pre>
+      <Block label="Arguments" testId="execution-args">
+        {json(execution.args)}
+      </Block>
       {execution.status === 'awaiting-approval' && waiting && (
         <div className="row">
           <button
             type="button"
-            className="primary"
+            className="btn btn-primary"
             onClick={() => approveToolCall(messageId, true)}
           >
             Run {execution.name}
           </button>
-          <button type="button" onClick={() => approveToolCall(messageId, false)}>
+          <button
+            type="button"
+            className="btn btn-secondary"
+            onClick={() => approveToolCall(messageId, false)}
+          >
             Don&apos;t run
           </button>
         </div>
       )}
       {execution.status === 'done' && (
-        <pre data-testid="execution-result">{json(execution.result)}</pre>
+        <Block label="Result" testId="execution-result">
+          {json(execution.result)}
+        </Block>
       )}
       {execution.error && (
         <p className="field-error" role="alert" data-testid="execution-error">
@@ -113,9 +177,9 @@ export function ToolExecutionCard({
         </p>
       )}
       {execution.logs && execution.logs.length > 0 && (
-        <pre className="logs" data-testid="execution-logs">
+        <Block label="Console output" testId="execution-logs" className="logs">
           {execution.logs.map((l) => `[${l.level}] ${l.text}`).join('\n')}
-        </pre>
+        </Block>
       )}
     </div>
   );

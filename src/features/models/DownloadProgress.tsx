@@ -1,3 +1,4 @@
+import { Check } from 'lucide-react';
 import { formatBytes, formatRate } from '../../lib/format';
 import { useApp } from '../../store';
 
@@ -24,7 +25,11 @@ export function DownloadProgress() {
         {Object.entries(d.files).map(([file, f]) => (
           <li key={file}>
             <code>{file}</code>{' '}
-            {f.done ? '✓' : `${formatBytes(f.loaded)} / ${formatBytes(f.total)}`}
+            {f.done ? (
+              <Check size={12} aria-label="done" className="file-done" />
+            ) : (
+              `${formatBytes(f.loaded)} / ${formatBytes(f.total)}`
+            )}
           </li>
         ))}
       </ul>

@@ -1,4 +1,6 @@
+import { Trash2 } from 'lucide-react';
 import { useEffect } from 'react';
+import { IconButton } from '../../components/IconButton';
 import { formatBytes } from '../../lib/format';
 import { appStore, useApp } from '../../store';
 
@@ -26,18 +28,18 @@ export function StoragePanel() {
               <span>
                 <code>{r.repo}</code> · {formatBytes(r.bytes)} in {r.files} files
               </span>
-              <button
-                type="button"
+              <IconButton
+                label={`Delete ${r.repo} from cache`}
+                icon={Trash2}
+                size="sm"
+                className="danger-on-hover"
                 onClick={() => void deleteCached(r.repo)}
-                aria-label={`Delete ${r.repo} from cache`}
                 title={
                   r.repo === loadedRepo
-                    ? 'The loaded model keeps working until you reload it.'
+                    ? `Delete ${r.repo} from cache (the loaded model keeps working until you reload it)`
                     : undefined
                 }
-              >
-                Delete
-              </button>
+              />
             </li>
           ))}
         </ul>

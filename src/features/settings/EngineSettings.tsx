@@ -25,8 +25,8 @@ export function EngineSettings() {
   };
 
   return (
-    <details className="panel">
-      <summary>Engine settings</summary>
+    <section className="panel" aria-labelledby="engine-heading">
+      <h2 id="engine-heading">Engine settings</h2>
       <label className="field">
         <span>Model host</span>
         <input
@@ -84,6 +84,6 @@ export function EngineSettings() {
         several times the speed. Turn off to run the file&apos;s exact numerics. Applies on the next
         load.
       </p>
-    </details>
+    </section>
   );
 }

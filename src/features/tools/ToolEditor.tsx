@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ToolRunResult } from '../../sandbox/tool-sandbox';
 import { appStore, toolSandbox, useApp } from '../../store';
 import { CodeEditor } from './CodeEditor';
@@ -17,6 +17,9 @@ export function ToolEditor({ id, onClose }: { id: string; onClose: () => void })
   const [testArgs, setTestArgs] = useState('{}');
   const [testResult, setTestResult] = useState<TestOutcome | null>(null);
   const [running, setRunning] = useState(false);
+  const dialogRef = useRef<HTMLDivElement>(null);
+  // The dialog takes the focus, so Escape and Tab act inside it.
+  useEffect(() => dialogRef.current?.focus(), []);
 
   const otherNames = useMemo(
     () =>
@@ -72,17 +75,25 @@ export function ToolEditor({ id, onClose }: { id: string; onClose: () => void })
   return (
     <div className="modal-backdrop" onClick={onClose}>
       <div
+        ref={dialogRef}
+        tabIndex={-1}
         className="modal"
         role="dialog"
         aria-modal="true"
         aria-label={`Edit tool ${defCheck.definition?.name ?? ''}`}
         onClick={(e) => e.stopPropagation()}
-        onKeyDown={(e) => e.key === 'Escape' && onClose()}
+        onKeyDown={(e) => {
+          if (e.key !== 'Escape') return;
+          // The editor closes; the drawer around the tools panel stays open.
+          e.preventDefault();
+          e.stopPropagation();
+          onClose();
+        }}
       >
         <header className="row">
           <h2>Edit tool</h2>
           <span className="spacer" />
-          <button type="button" onClick={onClose}>
+          <button type="button" className="btn btn-primary" onClick={onClose}>
             Done
           </button>
         </header>

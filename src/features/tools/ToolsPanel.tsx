@@ -1,5 +1,5 @@
 import { ArrowDown, ArrowUp, CopyPlus, Plus, Trash2 } from 'lucide-react';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { IconButton } from '../../components/IconButton';
 import { JsonImportExport } from '../../components/JsonImportExport';
 import { appStore, useApp } from '../../store';
@@ -15,6 +15,16 @@ export function ToolsPanel() {
   const selectedRepo = useApp((s) => s.models.selectedRepo);
   const a = appStore.getState();
   const [editing, setEditing] = useState<string | null>(null);
+  // Where the focus goes back to when the editor closes.
+  const opener = useRef<HTMLElement | null>(null);
+  const edit = (id: string) => {
+    opener.current = document.activeElement as HTMLElement | null;
+    setEditing(id);
+  };
+  const closeEditor = () => {
+    setEditing(null);
+    opener.current?.focus();
+  };
 
   const names: string[] = [];
   const rows = list.map((t) => {
@@ -55,7 +65,7 @@ export function ToolsPanel() {
             <button
               type="button"
               className="tool-name"
-              onClick={() => setEditing(tool.id)}
+              onClick={() => edit(tool.id)}
               title={`Edit ${name}`}
             >
               <span className="tool-name-text">{name}</span>
@@ -102,7 +112,7 @@ export function ToolsPanel() {
           text="Add tool"
           icon={Plus}
           variant="secondary"
-          onClick={() => setEditing(a.addTool())}
+          onClick={() => edit(a.addTool())}
         />
         <JsonImportExport
           inputLabel="Import tools file"
@@ -149,7 +159,7 @@ export function ToolsPanel() {
           Restore the starter tools
         </button>
       </details>
-      {editing && <ToolEditor id={editing} onClose={() => setEditing(null)} />}
+      {editing && <ToolEditor id={editing} onClose={closeEditor} />}
     </section>
   );
 }
