@@ -7,10 +7,25 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ort from 'onnxruntime-node';
 import { DTYPE_FILES } from '../fixtures/repo-files.mjs';
-import { emptyCache } from './native.mjs';
+import { emptyCache, float32Data } from './native.mjs';
 
 const REPACK_BUILD = resolve('bench-out/repack-build');
 
+/**
+ * What the agreement check calls of the engine's src/lib/onnx-repack/repack-model.ts.
+ * @typedef {{
+ *   repackToInt8(
+ *     model: Uint8Array,
+ *     externalData: Array<{ path: string, data: Uint8Array }>,
+ *     options: { quantizeOutputProjection: boolean },
+ *   ): { model: Uint8Array, externalData: Array<{ path: string, data: Uint8Array }> },
+ * }} RepackModule
+ */
+
+/**
+ * A Node build of the engine's repacking module.
+ * @returns {Promise<RepackModule>}
+ */
 async function loadRepack() {
   execFileSync(
     'npx',
@@ -30,8 +45,17 @@ async function loadRepack() {
 
 const PROMPT = Array.from({ length: 128 }, (_, i) => 20 + ((i * 7919) % 1500));
 
+/**
+ * Logits of one teacher-forced pass over PROMPT.
+ * @param {string | Uint8Array} model a file path or the model's bytes
+ * @param {ort.InferenceSession.SessionOptions} [options]
+ */
 async function logits(model, options = {}) {
-  const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 2, ...options });
+  const session =
+    typeof model === 'string'
+      ? await ort.InferenceSession.create(model, { intraOpNumThreads: 2, ...options })
+      : await ort.InferenceSession.create(model, { intraOpNumThreads: 2, ...options });
+  /** @param {number[]} v */
   const int64 = (v) => new ort.Tensor('int64', BigInt64Array.from(v, BigInt), [1, v.length]);
   const feeds = {
     input_ids: int64(PROMPT),
@@ -44,10 +68,14 @@ async function logits(model, options = {}) {
   return out.logits;
 }
 
+/**
+ * @param {ort.Tensor} reference
+ * @param {ort.Tensor} candidate
+ */
 function compare(reference, candidate) {
   const [, seq, vocab] = reference.dims;
-  const ref = reference.data;
-  const got = candidate.data;
+  const ref = float32Data(reference);
+  const got = float32Data(candidate);
   let agree = 0;
   let maxError = 0;
   let maxRef = 0;
@@ -75,10 +103,24 @@ function compare(reference, candidate) {
   };
 }
 
+/** @typedef {ReturnType<typeof compare>} Agreement */
+/** @typedef {Agreement & { variant: string, vsQ4File?: Agreement }} AgreementRow */
+
+/**
+ * Compares each lossy variant's logits with the fp32 file's.
+ * @param {{ repoDir: string, log?: (line: string) => void }} options
+ * @returns {Promise<AgreementRow[]>}
+ */
 export async function runAgreement({ repoDir, log = console.log }) {
+  /** @param {import('../fixtures/repo-files.mjs').Dtype} dtype */
   const file = (dtype) => join(repoDir, 'onnx', `${DTYPE_FILES[dtype]}.onnx`);
   const { repackToInt8 } = await loadRepack();
   const reference = await logits(file('fp32'));
+  /**
+   * The q4 file repacked in memory, as the engine does at load.
+   * @param {boolean} quantizeOutputProjection
+   * @returns {[Uint8Array, ort.InferenceSession.SessionOptions]}
+   */
   const repacked = (quantizeOutputProjection) => {
     const base = DTYPE_FILES.q4;
     const model = readFileSync(file('q4'));
@@ -95,6 +137,7 @@ export async function runAgreement({ repoDir, log = console.log }) {
     );
     return [out.model, { externalData: out.externalData }];
   };
+  /** @type {Array<[string, () => [string | Uint8Array, ort.InferenceSession.SessionOptions?]]>} */
   const variants = [
     ['q8 (file as is)', () => [file('q8')]],
     ['q4 (MatMulNBits, file as is)', () => [file('q4')]],
@@ -107,6 +150,7 @@ export async function runAgreement({ repoDir, log = console.log }) {
   const rows = [];
   for (const [name, make] of variants) {
     const out = await logits(...make());
+    /** @type {AgreementRow} */
     const row = { variant: name, ...compare(reference, out) };
     if (name.startsWith('q4 →')) row.vsQ4File = compare(q4Reference, out);
     log(

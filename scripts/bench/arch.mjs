@@ -1,6 +1,7 @@
 // The exact LFM2-350M architecture (its config.json), for benchmarking with random weights.
 // block_ff_dim 6656 with block_auto_adjust_ff_dim: int(2 * 6656 / 3) = 4437, rounded up to a
 // multiple of block_multiple_of 256 = 4608.
+/** @type {Readonly<import('../fixtures/lfm2-io.mjs').Lfm2Arch>} */
 export const LFM2_350M_ARCH = Object.freeze({
   hiddenSize: 1024,
   layerTypes: Array.from({ length: 16 }, (_, i) =>

@@ -9,10 +9,22 @@ import { watchPeakMemory } from './memory.mjs';
 import { PROMPTS } from './prompts.mjs';
 import { summarize } from './stats.mjs';
 
+/** @typedef {import('@playwright/test').BrowserContext} BrowserContext */
+/** @typedef {import('./report.mjs').BenchRow} BenchRow */
+/** @typedef {{ promptTokens: number, newTokens: number }} PromptSpec */
+/** @typedef {{ name: string, software: boolean }} WebGpuAdapter */
+
+/** CHROMIUM_PATH, else the system Chromium; undefined lets Playwright use its own. */
 export const executablePath =
   process.env.CHROMIUM_PATH ??
   ['/usr/bin/chromium', '/usr/lib/chromium/chromium'].find((p) => existsSync(p));
 
+/**
+ * Opens `path` of the app and waits until its page script is ready.
+ * @param {BrowserContext} context
+ * @param {string} appUrl
+ * @param {string} path
+ */
 async function openPage(context, appUrl, path) {
   const page = await context.newPage();
   await page.goto(new URL(path, appUrl).href);
@@ -22,7 +34,10 @@ async function openPage(context, appUrl, path) {
 
 /**
  * A disk-backed profile (off-the-record contexts refuse Cache Storage entries over 256 MiB, so
- * "load from cache" would silently mean "download again"). `fn` gets a page factory.
+ * "load from cache" would silently mean "download again"). `fn` gets the browser context.
+ * @template T
+ * @param {(context: BrowserContext) => Promise<T>} fn
+ * @returns {Promise<T>}
  */
 async function withContext(fn) {
   const profile = mkdtempSync(join(tmpdir(), 'lfm2-bench-'));
@@ -39,6 +54,21 @@ async function withContext(fn) {
   }
 }
 
+/**
+ * One row per prompt length, with the samples' spreads.
+ * @param {Pick<BenchRow, 'runtime' | 'variant' | 'dtype' | 'threads'>} base
+ * @param {Array<{
+ *   promptTokens: number,
+ *   ttftMs: number,
+ *   prefillTokPerSec: number,
+ *   decodeTokPerSec: number,
+ *   longTasks?: number,
+ *   longTaskMax?: number,
+ * }>} samples
+ * @param {PromptSpec[]} prompts
+ * @param {Partial<BenchRow>} extra
+ * @returns {BenchRow[]}
+ */
 function rows(base, samples, prompts, extra) {
   return prompts.map(({ promptTokens, newTokens }) => {
     const s = samples.filter((x) => x.promptTokens === promptTokens);
@@ -51,8 +81,8 @@ function rows(base, samples, prompts, extra) {
       decodeTokPerSec: newTokens > 1 ? summarize(s.map((x) => x.decodeTokPerSec)) : undefined,
       ...(s[0]?.longTaskMax !== undefined
         ? {
-            longTasks: Math.max(...s.map((x) => x.longTasks)),
-            longTaskMaxMs: Math.max(...s.map((x) => x.longTaskMax)),
+            longTasks: Math.max(...s.map((x) => x.longTasks ?? 0)),
+            longTaskMaxMs: Math.max(...s.map((x) => x.longTaskMax ?? 0)),
           }
         : {}),
     };
@@ -63,6 +93,22 @@ function rows(base, samples, prompts, extra) {
  * The app's engine in its worker. `variant` names the row; `int8Kernels` and
  * `int8OutputProjection` are the engine's load options. Downloads once in a first page, then
  * measures a fresh page (a fresh worker and WASM heap) loading from cache and generating.
+ * @param {{
+ *   appUrl: string,
+ *   hubUrl: string,
+ *   dtype: string,
+ *   threads: number,
+ *   runs: number,
+ *   variant: string,
+ *   int8Kernels?: boolean,
+ *   int8OutputProjection?: boolean,
+ *   device?: 'wasm' | 'webgpu',
+ *   prompts?: PromptSpec[],
+ *   runtime?: string,
+ *   timeoutMs?: number,
+ *   log?: (line: string) => void,
+ * }} options
+ * @returns {Promise<BenchRow[]>}
  */
 export async function runAppBench({
   appUrl,
@@ -81,19 +127,27 @@ export async function runAppBench({
 }) {
   // Closing the context (withContext's finally) aborts whatever the page was still doing.
   const deadline = Date.now() + timeoutMs;
+  /**
+   * @template T
+   * @param {Promise<T>} promise
+   * @returns {Promise<T>}
+   */
   const inTime = (promise) =>
     Number.isFinite(timeoutMs)
       ? Promise.race([
           promise,
-          new Promise((_, reject) =>
-            setTimeout(
-              () => reject(new Error(`timed out after ${Math.round(timeoutMs / 1000)} s`)),
-              Math.max(0, deadline - Date.now()),
-            ).unref(),
+          /** @type {Promise<never>} */ (
+            new Promise((_, reject) =>
+              setTimeout(
+                () => reject(new Error(`timed out after ${Math.round(timeoutMs / 1000)} s`)),
+                Math.max(0, deadline - Date.now()),
+              ).unref(),
+            )
           ),
         ])
       : promise;
   return withContext(async (context) => {
+    /** @param {import('@playwright/test').Page} page */
     const load = (page) =>
       inTime(
         page.evaluate((o) => globalThis.lfm2Bench.load(o), {
@@ -116,6 +170,7 @@ export async function runAppBench({
     // One untimed reply first, as the native loop does: the first run pays one-time costs
     // (kernel warm-up, the WASM heap growing) that a chat pays once per session.
     await inTime(page.evaluate(([p, n]) => globalThis.lfm2Bench.generate(p, n), [16, 4]));
+    /** @type {Parameters<typeof rows>[1]} */
     const samples = [];
     for (const { promptTokens, newTokens } of prompts)
       for (let r = 0; r < runs; r++) {
@@ -143,6 +198,19 @@ export async function runAppBench({
   });
 }
 
+/**
+ * A bare Transformers.js generate loop on one dtype file, in a worker of bench-bare.html.
+ * @param {{
+ *   appUrl: string,
+ *   hubUrl: string,
+ *   dtype: string,
+ *   threads: number,
+ *   runs: number,
+ *   prompts?: PromptSpec[],
+ *   log?: (line: string) => void,
+ * }} options
+ * @returns {Promise<BenchRow[]>}
+ */
 export async function runBareBench({
   appUrl,
   hubUrl,
@@ -156,9 +224,10 @@ export async function runBareBench({
     const page = await openPage(context, appUrl, 'bench-bare.html');
     await page.evaluate(
       ([repo, h, d, t]) => globalThis.bareBench.load(repo, h, d, t),
-      [BENCH_REPO, hubUrl, dtype, threads],
+      /** @type {[string, string, string, number]} */ ([BENCH_REPO, hubUrl, dtype, threads]),
     );
     await page.evaluate(([p, n]) => globalThis.bareBench.generate(p, n), [16, 4]);
+    /** @type {Parameters<typeof rows>[1]} */
     const samples = [];
     for (const { promptTokens, newTokens } of prompts)
       for (let r = 0; r < runs; r++) {
@@ -180,7 +249,11 @@ export async function runBareBench({
   });
 }
 
-/** The WebGPU adapter the bench page sees: null without WebGPU. */
+/**
+ * The WebGPU adapter the bench page sees: null without WebGPU.
+ * @param {{ appUrl: string }} options
+ * @returns {Promise<WebGpuAdapter | null>}
+ */
 export async function probeWebGpu({ appUrl }) {
   return withContext(async (context) => {
     const page = await openPage(context, appUrl, 'bench.html');

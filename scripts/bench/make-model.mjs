@@ -8,6 +8,7 @@ import { LFM2_CHAT_TEMPLATE } from '../fixtures/chat-templates.mjs';
 import { buildRandomGraph, randomWeights, WEIGHT_FORMATS } from '../fixtures/random-model.mjs';
 import {
   DTYPE_FILES,
+  DTYPES,
   generationConfig,
   modelConfig,
   specialTokensMap,
@@ -17,13 +18,23 @@ import { buildTokenizerJson } from '../fixtures/tokenizer.mjs';
 import { BENCH_REPO, BENCH_SEED, LFM2_350M_ARCH, LFM2_350M_VOCAB } from './arch.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-/** The fixtures' q8 is constant-folded to float; the benchmark needs the real int8 kernels. */
+/**
+ * The fixtures' q8 is constant-folded to float; the benchmark needs the real int8 kernels.
+ * @type {typeof WEIGHT_FORMATS}
+ */
 const BENCH_FORMATS = { ...WEIGHT_FORMATS, q8: { linear: 'int8-dynamic', embed: 'fp32' } };
 export const BENCH_MODELS_DIR = resolve(HERE, '../../bench-out/models');
+/** @param {unknown} v */
 const json = (v) => `${JSON.stringify(v, null, 2)}\n`;
 
-/** Returns the repo folder; `dtypes` limits which dtype files are written. */
-export function makeBenchModel({ dtypes = Object.keys(DTYPE_FILES), log = console.log } = {}) {
+/**
+ * Returns the repo folder; `dtypes` limits which dtype files are written.
+ * @param {{
+ *   dtypes?: import('../fixtures/repo-files.mjs').Dtype[],
+ *   log?: (line: string) => void,
+ * }} [options]
+ */
+export function makeBenchModel({ dtypes = DTYPES, log = console.log } = {}) {
   const repoDir = join(BENCH_MODELS_DIR, BENCH_REPO);
   const missing = dtypes.filter(
     (d) => !existsSync(join(repoDir, 'onnx', `${DTYPE_FILES[d]}.onnx`)),
@@ -69,9 +80,4 @@ export function makeBenchModel({ dtypes = Object.keys(DTYPE_FILES), log = consol
     );
   }
   return repoDir;
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-  console.log(makeBenchModel(only.length ? { dtypes: only } : {}));
 }

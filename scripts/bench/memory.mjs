@@ -16,7 +16,10 @@ function chromiumRss() {
   return total;
 }
 
-/** Samples Chromium's memory every `intervalMs` until stopped; returns the peak. */
+/**
+ * Samples Chromium's memory every `intervalMs` until stopped; returns the peak.
+ * @returns {() => number} stops sampling and returns the peak, in bytes
+ */
 export function watchPeakMemory(intervalMs = 200) {
   let peak = chromiumRss();
   const timer = setInterval(() => (peak = Math.max(peak, chromiumRss())), intervalMs);

@@ -5,12 +5,21 @@ import { DTYPE_FILES } from '../fixtures/repo-files.mjs';
 import { PROMPTS } from './prompts.mjs';
 import { summarize } from './stats.mjs';
 
-/** Zero-length conv and KV caches for a first forward pass, shaped from the session's inputs. */
+/** @typedef {import('../fixtures/repo-files.mjs').Dtype} Dtype */
+/** @typedef {Record<string, ort.Tensor>} Feeds */
+
+/**
+ * Zero-length conv and KV caches for a first forward pass, shaped from the session's inputs.
+ * @param {ort.InferenceSession} session
+ * @returns {Feeds}
+ */
 export function emptyCache(session, batch = 1) {
+  /** @type {Feeds} */
   const feeds = {};
   for (const name of session.inputNames) {
     if (!name.startsWith('past_')) continue;
     const meta = session.inputMetadata.find((m) => m.name === name);
+    if (!meta?.isTensor) throw new Error(`${name}: no tensor metadata`);
     const dims = meta.shape.map((d) =>
       typeof d === 'number' ? d : d === 'batch_size' ? batch : 0,
     );
@@ -23,11 +32,25 @@ export function emptyCache(session, batch = 1) {
   return feeds;
 }
 
+/**
+ * The float32 values of `tensor` (logits).
+ * @param {ort.Tensor} tensor
+ */
+export function float32Data(tensor) {
+  if (tensor.type !== 'float32') throw new Error(`expected float32 values, got ${tensor.type}`);
+  return /** @type {Float32Array} */ (tensor.data);
+}
+
+/**
+ * @param {number[]} values
+ * @param {number[]} dims
+ */
 const int64 = (values, dims) => new ort.Tensor('int64', BigInt64Array.from(values, BigInt), dims);
 
+/** @param {ort.Tensor} logits */
 function argmaxLast(logits) {
   const [, seq, vocab] = logits.dims;
-  const data = logits.data;
+  const data = float32Data(logits);
   let best = 0;
   let bestValue = -Infinity;
   for (let i = 0, off = (seq - 1) * vocab; i < vocab; i++) {
@@ -39,11 +62,20 @@ function argmaxLast(logits) {
   return best;
 }
 
-/** One prefill of `promptTokens` ids, then `decodeTokens` greedy steps (EOS ignored). */
+/**
+ * One prefill of `promptTokens` ids, then `decodeTokens` greedy steps (EOS ignored).
+ * @param {ort.InferenceSession} session
+ * @param {number} promptTokens
+ * @param {number} decodeTokens
+ */
 async function runOnce(session, promptTokens, decodeTokens) {
   const prompt = Array.from({ length: promptTokens }, (_, i) => 20 + (i % 1500));
   let past = emptyCache(session);
   let total = prompt.length;
+  /**
+   * @param {number[]} ids
+   * @param {number} startPos
+   */
   const step = async (ids, startPos) => {
     const out = await session.run({
       input_ids: int64(ids, [1, ids.length]),
@@ -78,6 +110,17 @@ async function runOnce(session, promptTokens, decodeTokens) {
   };
 }
 
+/**
+ * Times each dtype file in onnxruntime-node over PROMPTS, after one warm-up reply.
+ * @param {{
+ *   repoDir: string,
+ *   dtypes: Dtype[],
+ *   threads?: number,
+ *   runs?: number,
+ *   log?: (line: string) => void,
+ * }} options
+ * @returns {Promise<import('./report.mjs').BenchRow[]>}
+ */
 export async function runNativeBench({
   repoDir,
   dtypes,

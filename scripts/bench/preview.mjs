@@ -4,7 +4,10 @@ import { execFileSync, spawn } from 'node:child_process';
 
 const PORT = 4199;
 
-/** `build: false` reuses bench-out/dist from an earlier `npm run bench`. */
+/**
+ * `build: false` reuses bench-out/dist from an earlier `npm run bench`.
+ * @returns {Promise<{ url: string, stop: () => void }>}
+ */
 export async function startPreview({ build = true } = {}) {
   if (build)
     execFileSync('npx', ['vite', 'build', '--outDir', 'bench-out/dist', '--emptyOutDir'], {
@@ -16,6 +19,8 @@ export async function startPreview({ build = true } = {}) {
     stdio: 'ignore',
     detached: true,
   });
+  const { pid } = child;
+  if (pid === undefined) throw new Error('could not start vite preview');
   for (let i = 0; i < 100; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${PORT}/bench.html`)).ok) break;
@@ -24,5 +29,5 @@ export async function startPreview({ build = true } = {}) {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { url: `http://127.0.0.1:${PORT}/`, stop: () => process.kill(-child.pid) };
+  return { url: `http://127.0.0.1:${PORT}/`, stop: () => process.kill(-pid) };
 }

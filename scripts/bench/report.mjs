@@ -1,20 +1,85 @@
-// Turns bench results into the Markdown kept in BENCHMARKS.md: the measurements, the ratios the
-// issue asks for, the targets (met or not) and output agreement against fp32.
+// Turns bench results into the Markdown kept in BENCHMARKS.md: the measurements, the targets (as
+// ratios to native onnxruntime, wllama and a bare Transformers.js loop, plus main-thread and memory
+// limits; met or not) and output agreement against fp32.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DTYPE_FILES } from '../fixtures/repo-files.mjs';
 
+/** @typedef {import('./stats.mjs').Spread} Spread */
+
+/**
+ * One row of results.json: a runtime and weights at one thread count and prompt length.
+ * @typedef {object} BenchRow
+ * @property {string} runtime
+ * @property {string} variant the weights as the report names them
+ * @property {string} dtype
+ * @property {number} threads
+ * @property {number} promptTokens
+ * @property {Spread} [ttftMs]
+ * @property {Spread} prefillTokPerSec
+ * @property {Spread} [decodeTokPerSec] absent when the prompt generates one token
+ * @property {number} [loadMs] native: creating the session
+ * @property {number} [loadFromCacheMs] app: loading from Cache Storage in a fresh page
+ * @property {number} [repackMs] app: the part of that spent repacking weights
+ * @property {number} [peakBytes] app: peak resident memory of Chromium
+ * @property {number} [longTasks] app: most main-thread long tasks in one reply
+ * @property {number} [longTaskMaxMs] app: the longest of them
+ * @property {number} [downloadBytes] wllama: the GGUF's size
+ */
+
+/**
+ * results.json.
+ * @typedef {object} Report
+ * @property {string} started ISO time
+ * @property {string} finished ISO time
+ * @property {string} command
+ * @property {{
+ *   cpu: string | undefined,
+ *   cores: number,
+ *   memoryGiB: number,
+ *   node: string,
+ *   platform: string,
+ * }} machine
+ * @property {number} runs
+ * @property {BenchRow[]} results
+ * @property {import('./agreement.mjs').AgreementRow[]} agreement
+ * @property {import('./wllama/run-wllama.mjs').WllamaSummary | null} wllama
+ * @property {(import('./browser.mjs').WebGpuAdapter & { error?: string }) | null} webgpu
+ */
+
+/**
+ * @param {Spread | undefined} s
+ * @param {number} [digits]
+ */
 const fmt = (s, digits = 0) =>
   s ? `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})` : '–';
+/** @param {number | undefined} bytes */
 const gb = (bytes) => (bytes ? `${(bytes / 1e9).toFixed(2)} GB` : '–');
+/**
+ * @param {number | undefined} a
+ * @param {number | undefined} b
+ */
 const ratio = (a, b) => (a && b ? a / b : NaN);
+/** @param {number} r */
 const x = (r) => (Number.isFinite(r) ? `${r.toFixed(2)}×` : '–');
 
+/**
+ * Bytes a browser downloads for `dtype`: the graph and its external data.
+ * @param {string} repoDir
+ * @param {import('../fixtures/repo-files.mjs').Dtype} dtype
+ */
 function downloadBytes(repoDir, dtype) {
   const base = join(repoDir, 'onnx', DTYPE_FILES[dtype]);
   return statSync(`${base}.onnx`).size + statSync(`${base}.onnx_data`).size;
 }
 
+/**
+ * The row of `runtime` (a prefix) with weights `variant` (a prefix; null for any).
+ * @param {BenchRow[]} results
+ * @param {string} runtime
+ * @param {string | null} variant
+ * @param {number} threads
+ */
 function find(results, runtime, variant, threads, promptTokens = 128) {
   return results.find(
     (r) =>
@@ -25,6 +90,10 @@ function find(results, runtime, variant, threads, promptTokens = 128) {
   );
 }
 
+/**
+ * @param {Report} report
+ * @param {{ repoDir?: string }} options without `repoDir`, no download sizes
+ */
 export function renderMarkdown(
   { machine, runs, results, agreement, started, command, webgpu },
   { repoDir },
@@ -44,7 +113,9 @@ export function renderMarkdown(
       ? `${r.loadFromCacheMs.toFixed(0)}${r.repackMs ? ` (${r.repackMs.toFixed(0)})` : ''}`
       : '–';
     const tasks =
-      r.longTasks !== undefined ? `${r.longTasks} (${r.longTaskMaxMs.toFixed(0)})` : '–';
+      r.longTasks !== undefined && r.longTaskMaxMs !== undefined
+        ? `${r.longTasks} (${r.longTaskMaxMs.toFixed(0)})`
+        : '–';
     lines.push(
       `| ${r.runtime} | ${r.variant} | ${r.threads} | ${r.promptTokens} | ${fmt(r.ttftMs)} | ${fmt(r.prefillTokPerSec)} | ${fmt(r.decodeTokPerSec, 1)} | ${load} | ${gb(r.peakBytes)} | ${tasks} |`,
     );
@@ -53,23 +124,34 @@ export function renderMarkdown(
   const ours = find(results, 'app', 'q4 → int8 (engine default)', 2);
   const ours1024 = find(results, 'app', 'q4 → int8 (engine default)', 2, 1024);
   const native = results.filter(
-    (r) => r.runtime.startsWith('onnxruntime-node') && r.decodeTokPerSec,
+    /** @returns {r is BenchRow & { decodeTokPerSec: Spread }} */
+    (r) => r.runtime.startsWith('onnxruntime-node') && !!r.decodeTokPerSec,
   );
   const bestNative = native.reduce(
     (best, r) => (!best || r.decodeTokPerSec.median > best.decodeTokPerSec.median ? r : best),
-    null,
+    /** @type {(typeof native)[number] | null} */ (null),
   );
   const bestNative1024 =
     bestNative && find(results, 'onnxruntime-node', bestNative.variant, 2, 1024);
   const wllama = find(results, 'wllama', null, 2);
   const appQ8 = find(results, 'app', 'q8 (file as is)', 2);
   const bareQ8 = find(results, 'bare', null, 2);
+  /**
+   * @param {BenchRow | null | undefined} r
+   * @param {'prefillTokPerSec' | 'decodeTokPerSec'} key
+   */
   const med = (r, key) => r?.[key]?.median;
   const appTasks = results.filter((r) => r.runtime.startsWith('app'));
   const longest = Math.max(0, ...appTasks.map((r) => r.longTaskMaxMs ?? 0));
   const q4Bytes = repoDir ? downloadBytes(repoDir, 'q4') : NaN;
+  /** @type {Array<{ name: string, text: string, met: boolean }>} */
   const targets = [];
-  const target = (name, value, met) => targets.push({ name, value, met });
+  /**
+   * @param {string} name
+   * @param {number} value a ratio
+   * @param {(value: number) => boolean} met
+   */
+  const target = (name, value, met) => targets.push({ name, text: x(value), met: met(value) });
   if (ours && bestNative) {
     target(
       `decode ≥ 0.5× native best (${bestNative.variant})`,
@@ -121,14 +203,12 @@ export function renderMarkdown(
 
   lines.push('', '### Targets (engine default: q4 download, repacked to int8, 2 threads)', '');
   lines.push('| target | measured | met |', '|---|---|---|');
-  for (const t of targets) {
-    const met = typeof t.met === 'function' ? t.met(t.value) : t.met;
-    lines.push(`| ${t.name} | ${t.text ?? x(t.value)} | ${met ? 'yes' : '**no**'} |`);
-  }
+  for (const t of targets) lines.push(`| ${t.name} | ${t.text} | ${t.met ? 'yes' : '**no**'} |`);
 
   if (repoDir) {
     lines.push('', '### Downloads', '', '| weights | bytes |', '|---|---|');
-    for (const d of ['fp32', 'q8', 'q4']) lines.push(`| ${d} | ${gb(downloadBytes(repoDir, d))} |`);
+    for (const d of /** @type {const} */ (['fp32', 'q8', 'q4']))
+      lines.push(`| ${d} | ${gb(downloadBytes(repoDir, d))} |`);
     if (wllama?.downloadBytes) lines.push(`| wllama Q4_0 GGUF | ${gb(wllama.downloadBytes)} |`);
   }
 
@@ -140,6 +220,10 @@ export function renderMarkdown(
       '| weights | top-1 agreement | relative RMS logit error | max abs logit error | vs the q4 file: top-1, RMS error |',
       '|---|---|---|---|---|',
     );
+    /**
+     * @param {number} v
+     * @param {number} [d]
+     */
     const pct = (v, d = 1) => `${(v * 100).toFixed(d)} %`;
     for (const a of agreement)
       lines.push(

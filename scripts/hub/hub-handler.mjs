@@ -10,12 +10,19 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 
+/** @typedef {import('node:http').ServerResponse} ServerResponse */
+/**
+ * Connect (Vite's middleware stack) adds `originalUrl`; a plain Node server does not.
+ * @typedef {import('node:http').IncomingMessage & { originalUrl?: string }} HubRequest
+ */
+
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Expose-Headers': 'Content-Length, Content-Range, Accept-Ranges, ETag',
   'Cross-Origin-Resource-Policy': 'cross-origin',
 };
 
+/** @type {Record<string, string>} */
 const CONTENT_TYPES = {
   '.json': 'application/json; charset=utf-8',
   '.jinja': 'text/plain; charset=utf-8',
@@ -25,6 +32,12 @@ const CONTENT_TYPES = {
 
 const RESOLVE_PATH = /^\/([^/]+)\/([^/]+)\/resolve\/([^/]+)\/(.+)$/;
 
+/**
+ * @param {ServerResponse} res
+ * @param {number} status
+ * @param {string} message
+ * @param {string} [code] the hub's X-Error-Code
+ */
 function sendError(res, status, message, code) {
   const body = JSON.stringify({ error: message });
   res.writeHead(status, {
@@ -35,7 +48,12 @@ function sendError(res, status, message, code) {
   res.end(body);
 }
 
-/** Parses a single `bytes=` range. Returns null to serve the whole file, or 'unsatisfiable'. */
+/**
+ * Parses a single `bytes=` range. Returns null to serve the whole file, or 'unsatisfiable'.
+ * @param {string | undefined} header
+ * @param {number} size
+ * @returns {{ start: number, end: number } | 'unsatisfiable' | null}
+ */
 export function parseRange(header, size) {
   const match = /^bytes=(\d*)-(\d*)$/.exec(header?.trim() ?? '');
   if (!match || (match[1] === '' && match[2] === '')) return null;
@@ -50,6 +68,7 @@ export function parseRange(header, size) {
   return start >= size || end < start ? 'unsatisfiable' : { start, end };
 }
 
+/** @param {string} file */
 async function fileStat(file) {
   try {
     return await stat(file);
@@ -58,6 +77,11 @@ async function fileStat(file) {
   }
 }
 
+/**
+ * @param {HubRequest} req
+ * @param {ServerResponse} res
+ * @param {string} file
+ */
 async function serveFile(req, res, file) {
   const info = await fileStat(file);
   if (!info?.isFile()) return sendError(res, 404, 'Entry not found', 'EntryNotFound');
@@ -88,7 +112,10 @@ async function serveFile(req, res, file) {
   stream.pipe(res);
 }
 
-/** Path segments of the request, or null for anything that could leave the repo folder. */
+/**
+ * Path segments of the request, or null for anything that could leave the repo folder.
+ * @param {string} raw
+ */
 function decodeSegments(raw) {
   let segments;
   try {
@@ -101,6 +128,12 @@ function decodeSegments(raw) {
   return unsafe ? null : segments;
 }
 
+/**
+ * @param {HubRequest} req
+ * @param {ServerResponse} res
+ * @param {string} rootDir
+ * @param {string} rest the path after the prefix
+ */
 async function handle(req, res, rootDir, rest) {
   if (rest === '/fixtures.json') return serveFile(req, res, path.join(rootDir, 'index.json'));
   const match = RESOLVE_PATH.exec(rest);
@@ -116,8 +149,9 @@ async function handle(req, res, rootDir, rest) {
 }
 
 /**
+ * Serves the folder `root` under the URL path `prefix`; `next` (connect) gets every other request.
  * @param {{ root: string, prefix?: string }} options
- * @returns {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next?: (err?: unknown) => void) => void}
+ * @returns {(req: HubRequest, res: ServerResponse, next?: (err?: unknown) => void) => void}
  */
 export function createHubHandler({ root, prefix = '/hub' }) {
   const rootDir = path.resolve(root);

@@ -24,10 +24,31 @@ export const GGUF = Object.freeze({
 /** The ggml_type ids of the tensor encodings written here. */
 export const GGML = Object.freeze({ F32: 0, F16: 1, Q4_0: 2 });
 
+/**
+ * A metadata value of a scalar GGUF type or STRING.
+ * @typedef {number | bigint | boolean | string} GgufScalar
+ */
+/**
+ * A metadata entry: [key, type, value], or for type GGUF.ARRAY [key, GGUF.ARRAY, items, item type].
+ * @typedef {[key: string, type: number, value: GgufScalar]
+ *   | [key: string, type: number, value: GgufScalar[], arrayType: number]} GgufMetadata
+ */
+/**
+ * @typedef {object} GgufTensor
+ * @property {string} name
+ * @property {number[]} ne dims, innermost first
+ * @property {number} type a GGML type
+ * @property {() => Uint8Array} data returns exactly tensorBytes(ne, type) bytes
+ */
+
 const DEFAULT_ALIGNMENT = 32;
 const utf8 = new TextEncoder();
 
-/** Bytes of a tensor with dims `ne` (innermost first) in ggml type `type`. */
+/**
+ * Bytes of a tensor with dims `ne` (innermost first) in ggml type `type`.
+ * @param {number[]} ne
+ * @param {number} type
+ */
 export function tensorBytes(ne, type) {
   const n = ne.reduce((a, b) => a * b, 1);
   if (type === GGML.F32) return n * 4;
@@ -45,6 +66,7 @@ class ByteSink {
     this.view = new DataView(this.buf.buffer);
     this.length = 0;
   }
+  /** @param {number} n */
   reserve(n) {
     if (this.length + n <= this.buf.length) return;
     let size = this.buf.length * 2;
@@ -54,26 +76,34 @@ class ByteSink {
     this.buf = next;
     this.view = new DataView(next.buffer);
   }
+  /**
+   * @param {number} type a scalar GGUF type
+   * @param {number | bigint | boolean} value
+   */
   scalar(type, value) {
+    /** @type {Record<number, number>} */
     const sizes = { 0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8 };
     const size = sizes[type];
     if (size === undefined) throw new Error(`not a scalar gguf type: ${type}`);
     this.reserve(size);
     const v = this.view;
     const o = this.length;
-    if (type === GGUF.UINT8) v.setUint8(o, value);
-    else if (type === GGUF.INT8) v.setInt8(o, value);
-    else if (type === GGUF.UINT16) v.setUint16(o, value, true);
-    else if (type === GGUF.INT16) v.setInt16(o, value, true);
-    else if (type === GGUF.UINT32) v.setUint32(o, value, true);
-    else if (type === GGUF.INT32) v.setInt32(o, value, true);
-    else if (type === GGUF.FLOAT32) v.setFloat32(o, value, true);
+    // ToNumber, as the DataView setters would apply it; only the 64-bit types take a BigInt.
+    const n = Number(value);
+    if (type === GGUF.UINT8) v.setUint8(o, n);
+    else if (type === GGUF.INT8) v.setInt8(o, n);
+    else if (type === GGUF.UINT16) v.setUint16(o, n, true);
+    else if (type === GGUF.INT16) v.setInt16(o, n, true);
+    else if (type === GGUF.UINT32) v.setUint32(o, n, true);
+    else if (type === GGUF.INT32) v.setInt32(o, n, true);
+    else if (type === GGUF.FLOAT32) v.setFloat32(o, n, true);
     else if (type === GGUF.BOOL) v.setUint8(o, value ? 1 : 0);
     else if (type === GGUF.UINT64) v.setBigUint64(o, BigInt(value), true);
     else if (type === GGUF.INT64) v.setBigInt64(o, BigInt(value), true);
-    else v.setFloat64(o, value, true);
+    else v.setFloat64(o, n, true);
     this.length += size;
   }
+  /** @param {string} s */
   string(s) {
     const bytes = utf8.encode(s);
     this.scalar(GGUF.UINT64, bytes.length);
@@ -81,10 +111,17 @@ class ByteSink {
     this.buf.set(bytes, this.length);
     this.length += bytes.length;
   }
+  /**
+   * @param {number} type
+   * @param {GgufScalar} value
+   */
   value(type, value) {
-    if (type === GGUF.STRING) this.string(value);
+    if (type === GGUF.STRING) this.string(String(value));
+    else if (typeof value === 'string')
+      throw new Error(`gguf type ${type} needs a number: ${value}`);
     else this.scalar(type, value);
   }
+  /** @param {number} alignment */
   pad(alignment) {
     const n = (alignment - (this.length % alignment)) % alignment;
     this.reserve(n);
@@ -96,20 +133,23 @@ class ByteSink {
   }
 }
 
+/**
+ * @param {number} n
+ * @param {number} a
+ */
 const alignUp = (n, a) => Math.ceil(n / a) * a;
 
 /**
  * Writes a GGUF v3 file.
  * @param {string} outFile
- * @param {{
- *   metadata: Array<[key: string, type: number, value: unknown, arrayType?: number]>,
- *   tensors: Array<{ name: string, ne: number[], type: number, data: () => Uint8Array }>,
- * }} model  `type` GGUF.ARRAY takes `arrayType` and an array value; `ne` lists dims innermost
- *   first (ne[0] = a matmul weight's input features); `data()` returns exactly tensorBytes(ne, type).
+ * @param {{ metadata: GgufMetadata[], tensors: GgufTensor[] }} model  `type` GGUF.ARRAY takes
+ *   `arrayType` and an array value; `ne` lists dims innermost first (ne[0] = a matmul weight's
+ *   input features); `data()` returns exactly tensorBytes(ne, type).
+ * @returns {{ bytes: number, alignment: number }} the file's size
  */
 export function writeGguf(outFile, { metadata, tensors }) {
   const alignEntry = metadata.find(([key]) => key === 'general.alignment');
-  const alignment = alignEntry ? alignEntry[2] : DEFAULT_ALIGNMENT;
+  const alignment = alignEntry ? Number(alignEntry[2]) : DEFAULT_ALIGNMENT;
   const head = new ByteSink();
   head.reserve(4);
   head.buf.set(utf8.encode('GGUF'), 0);
@@ -121,15 +161,18 @@ export function writeGguf(outFile, { metadata, tensors }) {
     head.string(key);
     head.scalar(GGUF.UINT32, type);
     if (type !== GGUF.ARRAY) {
+      if (Array.isArray(value)) throw new Error(`${key}: an array value needs type GGUF.ARRAY`);
       head.value(type, value);
       continue;
     }
-    if (arrayType === undefined || arrayType === GGUF.ARRAY) throw new Error(`${key}: arrayType`);
+    if (arrayType === undefined || arrayType === GGUF.ARRAY || !Array.isArray(value))
+      throw new Error(`${key}: arrayType`);
     head.scalar(GGUF.UINT32, arrayType);
     head.scalar(GGUF.UINT64, value.length);
     for (const item of value) head.value(arrayType, item);
   }
   let offset = 0;
+  /** @type {number[]} */
   const sizes = [];
   for (const t of tensors) {
     head.string(t.name);

@@ -12,12 +12,32 @@ import { quantizeQ4_0, toF16Bytes } from './quant.mjs';
 
 export { randomLfm2Weights } from './random-weights.mjs';
 
+/** @typedef {import('../../fixtures/lfm2-io.mjs').Lfm2Arch} Lfm2Arch */
+/** @typedef {import('./gguf-writer.mjs').GgufMetadata} GgufMetadata */
+/**
+ * A tensor's values by GGUF tensor name and PyTorch shape (layout: see random-weights.mjs).
+ * @typedef {(name: string, shape: number[]) => Float32Array} WeightFunction
+ */
+/**
+ * @typedef {object} GgufVocab
+ * @property {string[]} tokens
+ * @property {number[]} tokenTypes
+ * @property {string[]} merges
+ * @property {number} bos
+ * @property {number} eos
+ * @property {number} pad
+ */
+/** @typedef {'q4_0' | 'f16' | 'f32'} WeightType */
+
 const TOKEN_NORMAL = 1;
 const TOKEN_CONTROL = 3;
 /** LFM2's leading special tokens at their real ids: pad 0, bos 1, eos 7 = <|im_end|>. */
 const SPECIAL_TOKENS = FIXTURE_SPECIAL_TOKENS.slice(0, 8);
 
-/** The letters-only word spelled by placeholder token `id` (base 26, so unique per id). */
+/**
+ * The letters-only word spelled by placeholder token `id` (base 26, so unique per id).
+ * @param {number} id
+ */
 export function placeholderWord(id) {
   let word = '';
   for (let n = id; n > 0; n = Math.floor(n / 26)) word = String.fromCharCode(97 + (n % 26)) + word;
@@ -30,6 +50,8 @@ export function placeholderWord(id) {
  * decodes every token through the byte map). Its "lfm2" pre-tokenizer splits text into such
  * space-led words and, ignoring merges, maps a word that is a whole token to that token, so the text
  * of N placeholder ids tokenizes to exactly those N ids. The (required) merges list stays empty.
+ * @param {number} size
+ * @returns {GgufVocab}
  */
 export function placeholderVocab(size) {
   const tokens = [...SPECIAL_TOKENS, ...byteToUnicode()];
@@ -45,16 +67,26 @@ export function placeholderVocab(size) {
 /** First id of placeholderVocab's word tokens. */
 export const FIRST_WORD_TOKEN = SPECIAL_TOKENS.length + 256;
 
-/** The GGUF tensors of an LFM2 model: name, PyTorch shape (outermost first) and storage kind. */
+/**
+ * The GGUF tensors of an LFM2 model: name, PyTorch shape (outermost first) and storage kind.
+ * @param {Lfm2Arch} arch
+ * @param {number} vocabSize
+ */
 export function lfm2Tensors(arch, vocabSize) {
   const H = arch.hiddenSize;
   const qDim = arch.numHeads * arch.headDim;
   const kvDim = arch.numKvHeads * arch.headDim;
+  /** @type {Array<{ name: string, shape: number[], kind: 'embed' | 'f32' | 'matmul' }>} */
   const list = [
     { name: 'token_embd.weight', shape: [vocabSize, H], kind: 'embed' },
     { name: 'token_embd_norm.weight', shape: [H], kind: 'f32' },
   ];
   arch.layerTypes.forEach((type, i) => {
+    /**
+     * @param {string} n
+     * @param {number[]} shape
+     * @param {'f32' | 'matmul'} [kind]
+     */
     const blk = (n, shape, kind = 'matmul') =>
       list.push({ name: `blk.${i}.${n}.weight`, shape, kind });
     blk('attn_norm', [H], 'f32');
@@ -78,11 +110,33 @@ export function lfm2Tensors(arch, vocabSize) {
   return list;
 }
 
+/**
+ * @param {Lfm2Arch} arch
+ * @param {GgufVocab} vocab
+ * @param {number} fileType
+ * @param {string} name
+ */
 function lfm2Metadata(arch, vocab, fileType, name) {
   const A = 'lfm2';
+  /**
+   * @param {string} key
+   * @param {number} v
+   * @returns {GgufMetadata}
+   */
   const u32 = (key, v) => [key, GGUF.UINT32, v];
+  /**
+   * @param {string} key
+   * @param {number} v
+   * @returns {GgufMetadata}
+   */
   const f32 = (key, v) => [key, GGUF.FLOAT32, v];
+  /**
+   * @param {string} key
+   * @param {string} v
+   * @returns {GgufMetadata}
+   */
   const str = (key, v) => [key, GGUF.STRING, v];
+  /** @type {GgufMetadata[]} */
   const metadata = [
     str('general.architecture', A),
     str('general.name', name),
@@ -122,6 +176,7 @@ function lfm2Metadata(arch, vocab, fileType, name) {
   return metadata;
 }
 
+/** @type {Record<WeightType, { type: number, encode: (values: Float32Array) => Uint8Array }>} */
 const ENCODINGS = {
   q4_0: { type: GGML.Q4_0, encode: quantizeQ4_0 },
   f16: { type: GGML.F16, encode: toF16Bytes },
@@ -131,10 +186,25 @@ const ENCODINGS = {
 const FILE_TYPES = { f32: 0, f16: 1, q4_0: 2 };
 
 /**
+ * @param {string} name
+ * @returns {name is WeightType}
+ */
+export const isWeightType = (name) => Object.hasOwn(ENCODINGS, name);
+
+/**
  * Writes `outFile`. `weights` is a function (name, shape) -> Float32Array or an object keyed by GGUF
  * tensor name (layout: see random-weights.mjs); `vocab` a token count (placeholder vocabulary) or
  * placeholderVocab()'s shape. Matmul weights use `matmulType`; the tied embedding `embedType`
  * (llama-quantize usually gives a tied embedding Q6_K; the default keeps every 2-D weight Q4_0).
+ * @param {{
+ *   outFile: string,
+ *   weights: WeightFunction | Record<string, Float32Array>,
+ *   arch: Lfm2Arch,
+ *   vocab: number | GgufVocab,
+ *   matmulType?: WeightType,
+ *   embedType?: WeightType,
+ *   name?: string,
+ * }} options
  */
 export function writeLfm2Gguf({
   outFile,
@@ -149,6 +219,7 @@ export function writeLfm2Gguf({
     if (!ENCODINGS[t]) throw new Error(`unknown weight type ${t} (${Object.keys(ENCODINGS)})`);
   }
   const voc = typeof vocab === 'number' ? placeholderVocab(vocab) : vocab;
+  /** @type {WeightFunction} */
   const get = typeof weights === 'function' ? weights : (n) => weights[n];
   const tensors = lfm2Tensors(arch, voc.tokens.length).map(({ name: tname, shape, kind }) => {
     const enc = ENCODINGS[kind === 'f32' ? 'f32' : kind === 'embed' ? embedType : matmulType];

@@ -7,7 +7,10 @@ export const Q4_0_BLOCK_BYTES = 2 + QK4_0 / 2;
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
-/** float32 -> IEEE half bits, round to nearest even (what ggml's FP32_TO_FP16 does). */
+/**
+ * float32 -> IEEE half bits, round to nearest even (what ggml's FP32_TO_FP16 does).
+ * @param {number} value
+ */
 export function toHalfBits(value) {
   f32[0] = value;
   const x = u32[0];
@@ -33,6 +36,10 @@ export function toHalfBits(value) {
   return sign | half;
 }
 
+/**
+ * ggml F16 tensor data.
+ * @param {Float32Array} values
+ */
 export function toF16Bytes(values) {
   const out = new Uint16Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = toHalfBits(values[i]);
@@ -43,6 +50,7 @@ export function toF16Bytes(values) {
  * Q4_0 as ggml's quantize_row_q4_0_ref: per 32 values, d = (the value of largest magnitude) / -8,
  * q = min(15, trunc(x / d + 8.5)); byte j holds q[j] in its low nibble and q[j + 16] in its high.
  * Blocks run along the flat array, so rows (ne[0]) must be a multiple of 32.
+ * @param {Float32Array} values
  */
 export function quantizeQ4_0(values) {
   if (values.length % QK4_0 !== 0) throw new Error(`Q4_0 needs a multiple of ${QK4_0} values`);

@@ -24,12 +24,14 @@
 //
 // Each tensor's values depend only on (seed, name), so tensors can be made in any order.
 
+/** @param {string} text */
 function hash32(text) {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }
 
+/** @param {number} seed */
 function mulberry32(seed) {
   let a = seed >>> 0;
   return () => {
@@ -40,6 +42,11 @@ function mulberry32(seed) {
   };
 }
 
+/**
+ * @param {number} n
+ * @param {number} seed
+ * @param {number} std
+ */
 function normals(n, seed, std, mean = 0) {
   const random = mulberry32(seed);
   const out = new Float32Array(n);
@@ -55,6 +62,9 @@ function normals(n, seed, std, mean = 0) {
 /**
  * Matmul weights ~ N(0, 1/in) keep activations O(1) through the stack; norms ~ 1 + N(0, 0.1^2).
  * A small embedding (std 0.2) keeps the tied LM head from always predicting the input token.
+ * @param {import('../../fixtures/lfm2-io.mjs').Lfm2Arch} arch
+ * @param {number} seed
+ * @returns {import('./make-gguf.mjs').WeightFunction}
  */
 export function randomLfm2Weights(arch, seed) {
   return (name, shape) => {
@@ -67,7 +77,12 @@ export function randomLfm2Weights(arch, seed) {
   };
 }
 
-/** [rows, cols] row-major -> [cols, rows] row-major, e.g. an ONNX MatMul [in, out] -> [out, in]. */
+/**
+ * [rows, cols] row-major -> [cols, rows] row-major, e.g. an ONNX MatMul [in, out] -> [out, in].
+ * @param {Float32Array} data
+ * @param {number} rows
+ * @param {number} cols
+ */
 export function transposed(data, rows, cols) {
   const out = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) {

@@ -1,10 +1,5 @@
-#!/usr/bin/env node
-// Benchmarks wllama (llama.cpp in WASM, CPU) on an LFM2 GGUF in headless Chromium:
-//   node scripts/bench/wllama/run-wllama.mjs [--smoke] [--gguf FILE | --type q4_0|f16|f32]
-//       [--runs N] [--threads 1,2] [--decode-after 128[,1024]] [--port N] [--verbose]
-// Without --gguf it writes (once) bench-out/wllama/lfm2-350m-random-<type>.gguf; --smoke writes a
-// toy model of the same architecture to the temp dir and does one pass. Prints a JSON summary on
-// stdout, progress on stderr.
+// Benchmarks wllama (llama.cpp in WASM, CPU) on an LFM2 GGUF in headless Chromium; `npm run bench`
+// and the standalone CLI (bin/wllama.mjs) run it.
 //
 // Prefill tok/s = prompt tokens / llama-server's prompt time (prompt processing up to the first
 // sampled token). Decode tok/s = (generated - 1) / generation time: llama-server times generation
@@ -12,10 +7,8 @@
 // generation step per worker round trip, so decode includes that messaging, as it does for users.
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import {
   FIRST_WORD_TOKEN,
@@ -23,17 +16,32 @@ import {
   randomLfm2Weights,
   writeLfm2Gguf,
 } from './make-gguf.mjs';
-import { LFM2_350M_ARCH, LFM2_350M_VOCAB, SMOKE_ARCH, SMOKE_VOCAB } from './presets.mjs';
 import { startServer } from './server.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const WLLAMA_DIR = dirname(createRequire(import.meta.url).resolve('@wllama/wllama/package.json'));
-/** Where the CLI keeps the 350M-shape GGUF whose matmul weights are stored as `type`. */
+/**
+ * Where the benchmark keeps the 350M-shape GGUF (the benchmark model's weights) whose matmul
+ * weights are stored as `type`.
+ * @param {import('./make-gguf.mjs').WeightType} [type]
+ */
 export const defaultGguf = (type = 'q4_0') =>
   resolve(HERE, `../../../bench-out/wllama/lfm2-350m-random-${type}.gguf`);
 const SEED = 350;
 
-/** Writes the GGUF unless it exists (or `force`); returns its path. */
+/**
+ * Writes the GGUF unless it exists (or `force`); returns its path. Without `weights`, seeded
+ * random ones (random-weights.mjs).
+ * @param {{
+ *   outFile: string,
+ *   arch: import('../../fixtures/lfm2-io.mjs').Lfm2Arch,
+ *   vocabSize: number,
+ *   matmulType?: import('./make-gguf.mjs').WeightType,
+ *   force?: boolean,
+ *   weights?: import('./make-gguf.mjs').WeightFunction,
+ *   log?: (line: string) => void,
+ * }} options
+ */
 export function ensureGguf({
   outFile,
   arch,
@@ -62,6 +70,9 @@ export function ensureGguf({
 /**
  * Text of `length` tokens: wllama 3 takes string prompts only, so this spells length - 1 random
  * placeholder words (one token each, see placeholderVocab) and llama.cpp adds the BOS token.
+ * @param {number} length
+ * @param {number} vocabSize
+ * @param {number} seed
  */
 function promptText(length, vocabSize, seed) {
   let s = seed >>> 0 || 1;
@@ -76,29 +87,58 @@ function promptText(length, vocabSize, seed) {
   return text;
 }
 
+/**
+ * Median and range rounded to 0.1, with every run's value.
+ * @param {number[]} values
+ * @returns {import('../stats.mjs').Spread & { runs: number[] }}
+ */
 function stats(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  /** @param {number} x */
   const r = (x) => Math.round(x * 10) / 10;
-  return { median: r(median), min: r(sorted[0]), max: r(sorted.at(-1)), runs: values.map(r) };
+  return {
+    median: r(median),
+    min: r(sorted[0]),
+    max: r(sorted[sorted.length - 1]),
+    runs: values.map(r),
+  };
 }
 
 // The data: icon spares a favicon 404 in the console.
 const PAGE_HTML = `<!doctype html><meta charset="utf-8"><title>wllama bench</title>
 <link rel="icon" href="data:,"><script type="module" src="/page.mjs"></script>`;
 
-/** Timed rounds on one loaded page; returns the per-prompt-length tok/s samples. */
+/**
+ * Timed rounds on one loaded page; returns the per-prompt-length tok/s samples.
+ * @param {import('@playwright/test').Page} page
+ * @param {{
+ *   vocabSize: number,
+ *   runs: number,
+ *   promptTokens: number[],
+ *   decodeAfter: number[],
+ *   decodeTokens: number,
+ *   seed: number,
+ *   log: (line: string) => void,
+ * }} options
+ */
 async function timeRounds(
   page,
   { vocabSize, runs, promptTokens, decodeAfter, decodeTokens, seed, log },
 ) {
   const bannedTokens = Array.from({ length: FIRST_WORD_TOKEN }, (_, i) => i);
+  /**
+   * @param {string} prompt
+   * @param {number} maxTokens
+   */
   const complete = (prompt, maxTokens) =>
     page.evaluate((o) => globalThis.wllamaBench.complete(o), { prompt, maxTokens, bannedTokens });
   await complete(promptText(32, vocabSize, seed), 8);
 
+  /** @type {Record<number, number[]>} tok/s samples by prompt length */
   const prefill = Object.fromEntries(promptTokens.map((n) => [n, []]));
+  /** @type {Record<number, number[]>} */
   const decode = Object.fromEntries(decodeAfter.map((n) => [n, []]));
   for (let run = 0; run < runs; run++) {
     for (const n of promptTokens) {
@@ -106,16 +146,18 @@ async function timeRounds(
       // A fresh prompt per request, so no prefix of it can come from a cache.
       const r = await complete(promptText(n, vocabSize, seed + 10 * run + n), generate);
       const t = r.timings;
-      if (t.prompt_n !== n || t.predicted_n !== generate) {
+      if (!t || t.prompt_n !== n || t.predicted_n !== generate) {
         throw new Error(
           `expected ${n} prompt + ${generate} generated tokens: ${JSON.stringify(r)}`,
         );
       }
-      prefill[n].push((t.prompt_n / t.prompt_ms) * 1e3);
-      let line = `  run ${run + 1} prompt ${n}: prefill ${prefill[n].at(-1).toFixed(1)} tok/s`;
+      const prefillRate = (t.prompt_n / t.prompt_ms) * 1e3;
+      prefill[n].push(prefillRate);
+      let line = `  run ${run + 1} prompt ${n}: prefill ${prefillRate.toFixed(1)} tok/s`;
       if (decode[n]) {
-        decode[n].push(((t.predicted_n - 1) / t.predicted_ms) * 1e3);
-        line += `, decode ${decode[n].at(-1).toFixed(1)} tok/s`;
+        const decodeRate = ((t.predicted_n - 1) / t.predicted_ms) * 1e3;
+        decode[n].push(decodeRate);
+        line += `, decode ${decodeRate.toFixed(1)} tok/s`;
       }
       log(`${line} (wall ${(r.wallMs / 1e3).toFixed(1)} s)`);
     }
@@ -123,12 +165,32 @@ async function timeRounds(
   return { prefill, decode };
 }
 
+/**
+ * @template T, U
+ * @param {Record<string, T>} obj
+ * @param {(value: T) => U} fn
+ * @returns {Record<string, U>}
+ */
 const mapValues = (obj, fn) => Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, fn(v)]));
 
 /**
  * Runs the benchmark; resolves to the JSON-ready summary. Each thread count gets a fresh page (a
  * fresh wllama worker), one untimed warm-up completion, then `runs` rounds over `promptTokens`.
  * Decode is timed after the prompt lengths in `decodeAfter`; other prompts generate one token.
+ * @param {{
+ *   ggufPath?: string,
+ *   port?: number,
+ *   threads?: number[],
+ *   runs?: number,
+ *   promptTokens?: number[],
+ *   decodeTokens?: number,
+ *   decodeAfter?: number[],
+ *   nBatch?: number,
+ *   nUbatch?: number,
+ *   browserArgs?: string[],
+ *   verbose?: boolean,
+ *   log?: (line: string) => void,
+ * }} options
  */
 export async function runWllamaBench({
   ggufPath = defaultGguf(),
@@ -162,12 +224,14 @@ export async function runWllamaBench({
     args: ['--no-sandbox', '--disable-background-networking', ...browserArgs],
   });
   const results = [];
+  /** @type {string | null} */
   let libllama = null;
   try {
     for (const nThreads of threads) {
       const page = await browser.newPage();
       page.on('pageerror', (e) => log(`page error: ${e.message}`));
       if (verbose) page.on('console', (m) => log(`console: ${m.text()}`));
+      /** @param {boolean} force */
       const flushLogs = async (force) => {
         const lines = await page.evaluate(() => globalThis.wllamaBench?.takeLogs() ?? []);
         if (verbose || force) for (const l of lines) log(l);
@@ -235,52 +299,4 @@ export async function runWllamaBench({
   };
 }
 
-async function main() {
-  const { values } = parseArgs({
-    options: {
-      smoke: { type: 'boolean', default: false },
-      gguf: { type: 'string' },
-      type: { type: 'string', default: 'q4_0' },
-      runs: { type: 'string' },
-      'decode-after': { type: 'string', default: '128' },
-      threads: { type: 'string', default: '1,2' },
-      port: { type: 'string', default: '0' },
-      verbose: { type: 'boolean', default: false },
-    },
-  });
-  const smoke = values.smoke;
-  const ggufPath =
-    values.gguf ??
-    ensureGguf(
-      smoke
-        ? {
-            outFile: join(tmpdir(), 'wllama-bench-smoke.gguf'),
-            arch: SMOKE_ARCH,
-            vocabSize: SMOKE_VOCAB,
-            matmulType: values.type,
-            force: true,
-          }
-        : {
-            outFile: defaultGguf(values.type),
-            arch: LFM2_350M_ARCH,
-            vocabSize: LFM2_350M_VOCAB,
-            matmulType: values.type,
-          },
-    );
-  const summary = await runWllamaBench({
-    ggufPath,
-    port: Number(values.port),
-    threads: values.threads.split(',').map(Number),
-    runs: Number(values.runs ?? (smoke ? 1 : 5)),
-    decodeAfter: values['decode-after'].split(',').map(Number),
-    verbose: values.verbose,
-  });
-  console.log(JSON.stringify(summary, null, 2));
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  main().catch((e) => {
-    console.error(e);
-    process.exit(1);
-  });
-}
+/** @typedef {Awaited<ReturnType<typeof runWllamaBench>>} WllamaSummary */

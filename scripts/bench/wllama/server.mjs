@@ -4,6 +4,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname } from 'node:path';
 
+/** @type {Record<string, string>} */
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -23,16 +24,21 @@ const ISOLATION_HEADERS = {
 /**
  * Serves `routes` (URL path -> { file } or { body, type }). Resolves to { url, close() }.
  * Port 0 picks a free port.
+ * @param {{
+ *   port?: number,
+ *   routes: Record<string, { file: string } | { body: string, type: string }>,
+ * }} options
+ * @returns {Promise<{ url: string, close: () => Promise<void> }>}
  */
 export function startServer({ port = 0, routes }) {
   const server = createServer((req, res) => {
-    const path = new URL(req.url, 'http://localhost').pathname;
-    const route = routes[path];
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const route = Object.hasOwn(routes, path) ? routes[path] : undefined;
     if (!route || req.method !== 'GET') {
       res.writeHead(404, ISOLATION_HEADERS).end();
       return;
     }
-    if (route.body !== undefined) {
+    if ('body' in route) {
       res.writeHead(200, { ...ISOLATION_HEADERS, 'Content-Type': route.type }).end(route.body);
       return;
     }
@@ -46,9 +52,10 @@ export function startServer({ port = 0, routes }) {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
+      const { port: actual } = /** @type {import('node:net').AddressInfo} */ (server.address());
       resolve({
-        url: `http://127.0.0.1:${server.address().port}`,
-        close: () => new Promise((done) => server.close(done)),
+        url: `http://127.0.0.1:${actual}`,
+        close: () => new Promise((done) => server.close(() => done())),
       });
     });
   });

@@ -5,19 +5,19 @@
 // printing load time, prefill / decode (128-token prompt, 16 tokens) and peak memory. One run
 // each: a memory and feasibility check, not a benchmark. Needs `npm run bench` to have run once
 // (the BENCH=1 build and the 350M tokenizer files).
-//   node scripts/bench/large-model.mjs
+//   node scripts/bench/bin/large-model.mjs
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
-import { buildRandomGraph, randomWeights, WEIGHT_FORMATS } from '../fixtures/random-model.mjs';
-import { modelConfig } from '../fixtures/repo-files.mjs';
-import { startHubServer } from '../hub/serve.mjs';
-import { BENCH_REPO, LFM2_350M_ARCH, LFM2_350M_VOCAB } from './arch.mjs';
-import { executablePath } from './browser.mjs';
-import { BENCH_MODELS_DIR } from './make-model.mjs';
-import { watchPeakMemory } from './memory.mjs';
-import { startPreview } from './preview.mjs';
+import { buildRandomGraph, randomWeights, WEIGHT_FORMATS } from '../../fixtures/random-model.mjs';
+import { modelConfig } from '../../fixtures/repo-files.mjs';
+import { startHubServer } from '../../hub/serve.mjs';
+import { BENCH_REPO, LFM2_350M_ARCH, LFM2_350M_VOCAB } from '../arch.mjs';
+import { executablePath } from '../browser.mjs';
+import { BENCH_MODELS_DIR } from '../make-model.mjs';
+import { watchPeakMemory } from '../memory.mjs';
+import { startPreview } from '../preview.mjs';
 
 const REPO = 'bench/LFM2-1.2B-random-ONNX';
 const ARCH = { ...LFM2_350M_ARCH, hiddenSize: 2048, numHeads: 32, ffDim: 8192 };
@@ -56,6 +56,7 @@ const context = await chromium.launchPersistentContext(profile, {
   headless: true,
   args: ['--no-sandbox'],
 });
+/** @type {Array<[string, { int8Kernels: boolean, int8OutputProjection?: boolean }]>} */
 const variants = [
   ['download (int8 kernels off)', { int8Kernels: false }],
   ['int8 kernels off', { int8Kernels: false }],
@@ -71,7 +72,7 @@ try {
     const loaded = await page.evaluate((o) => globalThis.lfm2Bench.load(o), {
       repo: REPO,
       host: hub.url,
-      device: 'wasm',
+      device: /** @type {const} */ ('wasm'),
       dtype: 'q4',
       threads: 2,
       ...options,

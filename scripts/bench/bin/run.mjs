@@ -8,18 +8,21 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import * as prettier from 'prettier';
-import { randomWeights } from '../fixtures/random-model.mjs';
-import { startHubServer } from '../hub/serve.mjs';
-import { runAgreement } from './agreement.mjs';
-import { BENCH_SEED, LFM2_350M_ARCH, LFM2_350M_VOCAB } from './arch.mjs';
-import { probeWebGpu, runAppBench, runBareBench } from './browser.mjs';
-import { BENCH_MODELS_DIR, makeBenchModel } from './make-model.mjs';
-import { runNativeBench } from './native.mjs';
-import { startPreview } from './preview.mjs';
-import { renderMarkdown } from './report.mjs';
-import { defaultGguf, ensureGguf, runWllamaBench } from './wllama/run-wllama.mjs';
-import { sharedWeights } from './wllama/shared-weights.mjs';
+import { startHubServer } from '../../hub/serve.mjs';
+import { runAgreement } from '../agreement.mjs';
+import { LFM2_350M_ARCH, LFM2_350M_VOCAB } from '../arch.mjs';
+import { probeWebGpu, runAppBench, runBareBench } from '../browser.mjs';
+import { BENCH_MODELS_DIR, makeBenchModel } from '../make-model.mjs';
+import { runNativeBench } from '../native.mjs';
+import { startPreview } from '../preview.mjs';
+import { renderMarkdown } from '../report.mjs';
+import { defaultGguf, ensureGguf, runWllamaBench } from '../wllama/run-wllama.mjs';
+import { benchModelWeights } from '../wllama/shared-weights.mjs';
 
+/**
+ * @param {string} name
+ * @param {string} fallback
+ */
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : fallback;
@@ -47,8 +50,11 @@ const started = new Date().toISOString();
 mkdirSync(OUT, { recursive: true });
 // Every dtype file the published repos ship; fp16 and q4f16 are for WebGPU and not timed here.
 const repoDir = makeBenchModel();
+/** @type {import('../report.mjs').Report['results']} */
 const results = [];
+/** @type {import('../report.mjs').Report['agreement']} */
 let agreement = [];
+/** @type {import('../report.mjs').Report['webgpu']} */
 let webgpu = null;
 
 if (!skip.has('native'))
@@ -90,8 +96,9 @@ if (['app', 'webgpu', 'bare'].some((stage) => !skip.has(stage))) {
             })),
           );
         } catch (e) {
-          webgpu.error = e.message;
-          console.log(`WebGPU run stopped: ${e.message}`);
+          const message = e instanceof Error ? e.message : String(e);
+          webgpu.error = message;
+          console.log(`WebGPU run stopped: ${message}`);
         }
       }
     }
@@ -111,6 +118,7 @@ if (['app', 'webgpu', 'bare'].some((stage) => !skip.has(stage))) {
   }
 }
 
+/** @type {import('../report.mjs').Report['wllama']} */
 let wllama = null;
 if (!skip.has('wllama')) {
   // The GGUF holds the very same random weights as the ONNX files, as Q4_0.
@@ -119,7 +127,7 @@ if (!skip.has('wllama')) {
     arch: LFM2_350M_ARCH,
     vocabSize: LFM2_350M_VOCAB,
     matmulType: 'q4_0',
-    weights: sharedWeights(randomWeights(LFM2_350M_ARCH, LFM2_350M_VOCAB, BENCH_SEED)),
+    weights: benchModelWeights(),
     log: console.log,
   });
   wllama = await runWllamaBench({
@@ -150,6 +158,7 @@ const machine = {
   node: process.version,
   platform: `${os.platform()} ${os.arch()}`,
 };
+/** @type {import('../report.mjs').Report} */
 const report = {
   started,
   finished: new Date().toISOString(),
