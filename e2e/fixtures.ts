@@ -36,16 +36,20 @@ export { expect };
 /** Opens the side with the model panel and conversations where it is a closed drawer. */
 export async function showModels(page: Page) {
   const model = page.getByRole('combobox', { name: 'Model', exact: true });
-  if (!(await model.isVisible()))
-    await page.getByRole('button', { name: 'Models and conversations', exact: true }).click();
+  const toggle = page.getByRole('button', { name: 'Models and conversations', exact: true });
+  // The app renders once saved state is read: decide only when it is on screen.
+  await expect(toggle).toBeVisible();
+  if (!(await model.isVisible())) await toggle.click();
   await expect(model).toBeVisible();
 }
 
 /** Shows a workbench tab ("Tools", "Generation", "Inspector", "Engine"), opening its drawer on narrow screens. */
 export async function openPanel(page: Page, tab: string) {
   const button = page.getByRole('tab', { name: tab, exact: true });
-  if (!(await button.isVisible()))
-    await page.getByRole('button', { name: 'Workbench', exact: true }).click();
+  const toggle = page.getByRole('button', { name: 'Workbench', exact: true });
+  // The app renders once saved state is read: decide only when it is on screen.
+  await expect(toggle).toBeVisible();
+  if (!(await button.isVisible())) await toggle.click();
   await button.click();
   await expect(button).toHaveAttribute('aria-selected', 'true');
   return page.getByRole('tabpanel', { name: tab, exact: true });

@@ -60,7 +60,10 @@ test('a prompt too large to read in one pass is refused before the runtime sees 
   const error = page.locator('[data-code="context_too_long"]');
   await expect(error).toBeVisible({ timeout: 60_000 });
   await expect(error).toContainText('in one pass');
-  await send(page, 'Hello');
+  // Shortening the long message is enough: the engine was never broken.
+  await page.getByRole('button', { name: 'Edit' }).first().click();
+  await page.getByLabel('Edit message').fill('Hello');
+  await page.getByRole('button', { name: 'Save and resend' }).click();
   await expect(lastAssistant(page)).toHaveText(GREETING);
 });
 
@@ -74,10 +77,10 @@ test('Enter with no model loaded keeps the typed text and says what to do', asyn
 });
 
 test.describe('model host faults', () => {
-  async function useHost(page: import('@playwright/test').Page, host: string) {
+  async function useHost(page: import('@playwright/test').Page, host: (origin: string) => string) {
     await page.goto('/');
     await openPanel(page, 'Engine');
-    await page.getByLabel('Model host').fill(host);
+    await page.getByLabel('Model host').fill(host(new URL(page.url()).origin));
     await page.getByLabel('Model host').press('Enter');
     // Not a fixture repo: those carry their own local host.
     await page.getByLabel('Custom repo id').fill('test-org/some-model');
@@ -86,7 +89,7 @@ test.describe('model host faults', () => {
 
   test('an unreachable host is named as unreachable, once', async ({ page }) => {
     // Port 9 (discard) has no server here: the connection is refused.
-    await useHost(page, 'http://127.0.0.1:9/');
+    await useHost(page, () => 'http://127.0.0.1:9/');
     const error = page.locator('[data-code="host_unreachable"]');
     await expect(error).toBeVisible({ timeout: 30_000 });
     await expect(error).toHaveCount(1);
@@ -97,7 +100,7 @@ test.describe('model host faults', () => {
     page,
   }) => {
     // The preview server answers any unknown path with the app's index.html (status 200).
-    await useHost(page, `${new URL(page.url()).origin}/not-a-hub/`);
+    await useHost(page, (origin) => `${origin}/not-a-hub/`);
     await expect(page.locator('[data-code="not_model_repo"]').first()).toBeVisible({
       timeout: 30_000,
     });

@@ -35,6 +35,11 @@ export interface EncodedPrompt {
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** `push(...items)` passes every item as an argument and overflows the stack on long prompts. */
+function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
+
 export class PromptEncoder {
   private readonly raw: RawTokenizer;
   private readonly nonSpecialSplitter: RegExp | null;
@@ -112,8 +117,8 @@ export class PromptEncoder {
       if (p.plain) {
         for (const m of this.specialRe ? p.text.matchAll(this.specialRe) : [])
           plainSpecialSpans.push([text.length + m.index, text.length + m.index + m[0].length]);
-        ids.push(...this.encodePlain(p.text));
-      } else ids.push(...this.encodeTemplate(p.text));
+        append(ids, this.encodePlain(p.text));
+      } else append(ids, this.encodeTemplate(p.text));
       text += p.text;
     }
     return { text, ids, plainSpecialSpans };

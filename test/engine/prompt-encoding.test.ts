@@ -82,6 +82,15 @@ describe('PromptEncoder', () => {
     expect(count(r.ids, '<|tool_list_start|>')).toBe(1);
   });
 
+  it('encodes a very long message (200,000 tokens) without overflowing the stack', () => {
+    const r = encoder.encode(
+      [{ role: 'user', content: 'word '.repeat(200_000) }],
+      undefined,
+      undefined,
+    );
+    expect(r.ids.length).toBeGreaterThan(200_000);
+  });
+
   it('works the same with the LFM2.5 template and tokenizer', async () => {
     const tok = await AutoTokenizer.from_pretrained(SCRIPTED_LFM2_5_ID);
     const r = new PromptEncoder(tok, undefined).encode(
