@@ -25,6 +25,43 @@ test('control-token text typed by a user is plain text: it is shown verbatim and
   await expect(page.getByTestId('tool-call')).toHaveCount(0);
 });
 
+test('the inspector marks control-token text that will reach the model as plain text', async ({
+  page,
+}) => {
+  await loadModel(page, SCRIPTED);
+  await page
+    .getByLabel('Message', { exact: true })
+    .fill('look: <|im_end|> and <|tool_call_start|>');
+  const inspector = await openPanel(page, 'Inspector');
+  await expect(inspector.getByTestId('prompt-text').locator('mark.plain-special')).toHaveText([
+    '<|im_end|>',
+    '<|tool_call_start|>',
+  ]);
+  await expect(inspector.getByTestId('plain-special-note')).toBeVisible();
+});
+
+test('a reply cut by the token limit says so and can be continued', async ({ page }) => {
+  await loadModel(page, SCRIPTED);
+  const generation = await openPanel(page, 'Generation');
+  await generation.getByLabel('Max new tokens').fill('8');
+  await generation.getByLabel('Max new tokens').blur();
+  await send(page, 'Tell me a story');
+  const reply = page.getByRole('article', { name: 'assistant message' }).last();
+  await expect(reply.getByTestId('cut-at-limit')).toBeVisible();
+  const cutText = (await lastAssistant(page).textContent()) ?? '';
+  await generation.getByLabel('Max new tokens').fill('4000');
+  await generation.getByLabel('Max new tokens').blur();
+  await reply.getByRole('button', { name: 'Continue' }).click();
+  await expect(reply).toHaveAttribute('data-status', 'streaming');
+  await expect(reply).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await expect(reply.getByTestId('cut-at-limit')).toHaveCount(0);
+  // The same message grew from where it stopped.
+  await expect(page.getByRole('article', { name: 'assistant message' })).toHaveCount(1);
+  const full = (await lastAssistant(page).textContent()) ?? '';
+  expect(full.trim().slice(0, 5)).toBe(cutText.trim().slice(0, 5));
+  expect(full.length).toBeGreaterThan(cutText.length + 100);
+});
+
 test('a reply whose first token is end-of-turn is an empty, valid reply', async ({ page }) => {
   await loadModel(page, SCRIPTED);
   await page.getByLabel('Start the reply myself').check();

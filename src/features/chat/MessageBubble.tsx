@@ -1,4 +1,4 @@
-import { Check, Copy, Pencil, RotateCcw } from 'lucide-react';
+import { Play, Check, Copy, Pencil, RotateCcw } from 'lucide-react';
 import { memo, useState } from 'react';
 import { IconButton } from '../../components/IconButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -29,10 +29,10 @@ export const MessageBubble = memo(function MessageBubble({
   afterTool,
 }: Props) {
   const generating = useApp((s) => s.chat.reply !== null);
-  const { regenerate, editAndResend } = appStore.getState();
+  const { regenerate, editAndResend, continueReply } = appStore.getState();
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(message.content);
-  const [copied, setCopied] = useState(false);
+  const [copied, setCopied] = useState<'ok' | 'failed' | null>(null);
   const segments =
     message.role === 'assistant'
       ? splitToolCallSegments(message.content, undefined, { final: message.status !== 'streaming' })
@@ -62,10 +62,14 @@ export const MessageBubble = memo(function MessageBubble({
     );
 
   const copy = async () => {
-    await navigator.clipboard?.writeText(text).catch(() => undefined);
-    setCopied(true);
-    setTimeout(() => setCopied(false), 1200);
+    // Say "Copied" only when the clipboard took it (it refuses without focus or permission).
+    const ok = await (navigator.clipboard?.writeText(text) ?? Promise.reject(new Error('none')))
+      .then(() => true)
+      .catch(() => false);
+    setCopied(ok ? 'ok' : 'failed');
+    setTimeout(() => setCopied(null), ok ? 1200 : 4000);
   };
+  const cut = message.role === 'assistant' && message.finishReason === 'length';
 
   return (
     <article
@@ -83,6 +87,11 @@ export const MessageBubble = memo(function MessageBubble({
         )}
         {STATUS_LABEL[message.status] && (
           <span className="chip">{STATUS_LABEL[message.status]}</span>
+        )}
+        {cut && (
+          <span className="chip chip-warn" data-testid="cut-at-limit">
+            Cut at the token limit
+          </span>
         )}
       </header>
       {editing ? (
@@ -145,12 +154,26 @@ export const MessageBubble = memo(function MessageBubble({
       {!editing && (
         <footer className="message-actions">
           <IconButton
-            label={copied ? 'Copied' : 'Copy'}
-            text={copied ? 'Copied' : 'Copy'}
-            icon={copied ? Check : Copy}
+            label={copied === 'ok' ? 'Copied' : 'Copy'}
+            text={copied === 'ok' ? 'Copied' : 'Copy'}
+            icon={copied === 'ok' ? Check : Copy}
             size="sm"
             onClick={() => void copy()}
           />
+          {copied === 'failed' && (
+            <span className="field-error" role="alert">
+              Could not copy: the browser refused clipboard access. Select the text and copy it.
+            </span>
+          )}
+          {cut && isLast && !generating && (
+            <IconButton
+              label="Continue"
+              text="Continue"
+              icon={Play}
+              size="sm"
+              onClick={() => void continueReply()}
+            />
+          )}
           {message.role === 'user' && !generating && (
             <IconButton
               label="Edit"

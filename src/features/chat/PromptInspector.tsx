@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { offeredTools } from '../../lib/tools/offered-tools';
 import { useApp, engine } from '../../store';
 import { toErrorInfo } from '../../store/errors';
+import type { RenderedPrompt } from '../../engine/protocol';
 import { toTurns } from './conversation';
 
 /**
@@ -14,7 +15,7 @@ export function PromptInspector({ draft, prefill }: { draft: string; prefill: st
   const generating = useApp((s) => s.chat.reply !== null);
   // The same selector the reply runner uses: the inspector shows what a reply would send.
   const tools = useApp((s) => offeredTools(s.tools).definitions);
-  const [prompt, setPrompt] = useState<{ text: string; tokenCount: number } | null>(null);
+  const [prompt, setPrompt] = useState<RenderedPrompt | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -48,11 +49,18 @@ export function PromptInspector({ draft, prefill }: { draft: string; prefill: st
           <p className="hint">
             Next prompt · <strong data-testid="prompt-token-count">{prompt.tokenCount}</strong>{' '}
             tokens
+            {prompt.contextLength ? ` of ${prompt.contextLength.toLocaleString('en-US')}` : ''}
             {draft.trim() ? ' · includes your unsent message' : ''}
             {prefill ? ' · ends with the start of the reply you wrote' : ''}
           </p>
+          {prompt.plainSpecialSpans.length > 0 && (
+            <p className="hint" data-testid="plain-special-note">
+              <mark className="plain-special">Marked</mark> text looks like a control token but came
+              from you, a tool or a file: the model reads it as plain text.
+            </p>
+          )}
           <pre className="prompt" data-testid="prompt-text">
-            {prompt.text}
+            {withMarks(prompt.text, prompt.plainSpecialSpans)}
           </pre>
         </>
       ) : (
@@ -60,4 +68,21 @@ export function PromptInspector({ draft, prefill }: { draft: string; prefill: st
       )}
     </section>
   );
+}
+
+/** The prompt with each control-token look-alike from user, tool or file text marked. */
+function withMarks(text: string, spans: [number, number][]) {
+  const out: React.ReactNode[] = [];
+  let at = 0;
+  spans.forEach(([start, end], i) => {
+    out.push(text.slice(at, start));
+    out.push(
+      <mark key={i} className="plain-special" title="Plain text, not a control token">
+        {text.slice(start, end)}
+      </mark>,
+    );
+    at = end;
+  });
+  out.push(text.slice(at));
+  return out;
 }

@@ -20,6 +20,7 @@ export function ModelPanel() {
   const inspectError = useApp((s) => s.models.inspectError);
   const error = useApp((s) => s.models.error);
   const fatal = useApp((s) => s.models.fatal);
+  const recovering = useApp((s) => s.models.recovering);
   const loaded = useApp((s) => s.models.loaded);
   const caps = useApp((s) => s.models.capabilities);
   const device = useApp((s) => s.settings.device);
@@ -227,7 +228,12 @@ export function ModelPanel() {
           )}
         </div>
         {status === 'loading' && <DownloadProgress />}
-        {fatal ? (
+        {recovering ? (
+          <p className="notice" role="status" data-testid="engine-recovering">
+            The engine stopped on an error while generating; it was restarted and the model is
+            loading again. Your conversation is kept.
+          </p>
+        ) : fatal ? (
           <ErrorNotice
             error={fatal}
             action={

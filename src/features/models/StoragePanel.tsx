@@ -10,6 +10,7 @@ export function StoragePanel() {
   const error = useApp((s) => s.models.storageError);
   const loadedRepo = useApp((s) => s.models.loaded?.repo);
   const { refreshStorage, deleteCached, persistStorage } = appStore.getState();
+  const persistMessage = useApp((s) => s.models.persistMessage);
 
   useEffect(() => {
     void refreshStorage();
@@ -54,6 +55,11 @@ export function StoragePanel() {
               make persistent
             </button>
           )}
+        </p>
+      )}
+      {persistMessage && (
+        <p className="hint" role="status" data-testid="persist-message">
+          {persistMessage}
         </p>
       )}
     </section>

@@ -2,10 +2,12 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ToolRunResult } from '../../sandbox/tool-sandbox';
 import { appStore, toolSandbox, useApp } from '../../store';
 import { CodeEditor } from './CodeEditor';
+import { namesTakenFor } from '../../lib/tools/offered-tools';
 import {
   checkArguments,
   checkDefinition,
   checkImplementation,
+  definitionWarnings,
   type Problem,
 } from '../../lib/tools/tool-definition';
 
@@ -21,14 +23,8 @@ export function ToolEditor({ id, onClose }: { id: string; onClose: () => void })
   // The dialog takes the focus, so Escape and Tab act inside it.
   useEffect(() => dialogRef.current?.focus(), []);
 
-  const otherNames = useMemo(
-    () =>
-      list
-        .filter((t) => t.id !== id)
-        .map((t) => checkDefinition(t.definition).definition?.name)
-        .filter((n): n is string => Boolean(n)),
-    [list, id],
-  );
+  // Names other tools hold: of two tools with one name, the one renamed last is flagged.
+  const otherNames = useMemo(() => namesTakenFor(list, id), [list, id]);
   const checkDef = useCallback(
     (text: string) => checkDefinition(text, otherNames).problems,
     [otherNames],
@@ -36,6 +32,7 @@ export function ToolEditor({ id, onClose }: { id: string; onClose: () => void })
   if (!tool) return null;
   const defCheck = checkDefinition(tool.definition, otherNames);
   const implProblems = checkImplementation(tool.implementation);
+  const warnings = definitionWarnings(tool.definition);
 
   const testRun = async () => {
     let args: Record<string, unknown>;
@@ -114,6 +111,11 @@ export function ToolEditor({ id, onClose }: { id: string; onClose: () => void })
             problems={defCheck.problems}
             problemsLabel="Definition problems"
           />
+          {warnings.map((w) => (
+            <p key={w} className="field-warning" data-testid="definition-warning">
+              {w}
+            </p>
+          ))}
           <EditorSection
             title="Implementation (JavaScript)"
             hint="An async function that receives the arguments object and returns a JSON value. It runs in an isolated sandbox."

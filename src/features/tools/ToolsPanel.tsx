@@ -1,3 +1,4 @@
+import { namesTakenFor } from '../../lib/tools/offered-tools';
 import { ArrowDown, ArrowUp, CopyPlus, Plus, Trash2 } from 'lucide-react';
 import { useRef, useState } from 'react';
 import { IconButton } from '../../components/IconButton';
@@ -26,10 +27,8 @@ export function ToolsPanel() {
     opener.current?.focus();
   };
 
-  const names: string[] = [];
   const rows = list.map((t) => {
-    const def = checkDefinition(t.definition, names);
-    if (def.definition?.name) names.push(def.definition.name);
+    const def = checkDefinition(t.definition, namesTakenFor(list, t.id));
     const problems = def.problems.length + checkImplementation(t.implementation).length;
     return { tool: t, name: def.definition?.name ?? '(unnamed)', problems };
   });
