@@ -9,6 +9,8 @@
  * created inside that document is owned by the opaque origin, so the worker started from it is
  * opaque too (no IndexedDB, Cache Storage, cookies or localStorage of the app).
  */
+import { guestMain } from './guest';
+import { engineLibrarySource } from './quickjs-engine';
 import {
   describeThrown,
   formatLogArgs,
@@ -35,14 +37,30 @@ function scriptJson(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-/** The tool worker's classic-script source. */
+/**
+ * The source of the code that runs inside the tool's engine: an expression that evaluates to
+ * `(host) => GuestApi` (guest.ts, with the helpers that format logs and results in the engine).
+ */
+export function buildGuestSource(): string {
+  return (
+    '(function (host) {\n"use strict";\nreturn (' +
+    fnSource(guestMain) +
+    ')(host,\n' +
+    [fnSource(formatLogArgs), fnSource(toJsonResult), fnSource(describeThrown)].join(',\n') +
+    ');\n})'
+  );
+}
+
+/** The tool worker's classic-script source: the engine's library, then `workerMain`. */
 export function buildWorkerSource(): string {
   return (
     '"use strict";\n(' +
     fnSource(workerMain) +
-    ')(' +
-    [fnSource(formatLogArgs), fnSource(toJsonResult), fnSource(describeThrown)].join(',\n') +
-    ');\n'
+    ')((function () {\n' +
+    engineLibrarySource() +
+    '\n})(),\n' +
+    JSON.stringify(buildGuestSource()) +
+    ',\nself);\n'
   );
 }
 

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_LIMITS,
   MAX_LIMITS,
+  MIN_MEMORY_BYTES,
   clampText,
+  formatMiB,
+  outOfMemoryMessage,
   isReadyMessage,
   parseFrameMessage,
   resolveLimits,
@@ -33,6 +36,9 @@ describe('parseFrameMessage (parent side)', () => {
     expect(
       parseFrameMessage({ type: 'done', id: '1', outcome: { kind: 'timeout', message: 'm' } }),
     ).toEqual({ type: 'done', id: '1', outcome: { kind: 'timeout', message: 'm' } });
+    expect(
+      parseFrameMessage({ type: 'done', id: '1', outcome: { kind: 'out-of-memory', message: '' } }),
+    ).toEqual({ type: 'done', id: '1', outcome: { kind: 'out-of-memory', message: '' } });
   });
 
   it('rejects malformed messages', () => {
@@ -68,24 +74,42 @@ describe('isReadyMessage', () => {
 });
 
 describe('resolveLimits', () => {
-  it('uses the defaults: 10 s, 64 KiB', () => {
+  it('uses the defaults: 10 s, 64 KiB, 256 MiB', () => {
     expect(resolveLimits(undefined)).toEqual(DEFAULT_LIMITS);
     expect(DEFAULT_LIMITS.timeoutMs).toBe(10_000);
     expect(DEFAULT_LIMITS.maxResultBytes).toBe(65_536);
+    expect(DEFAULT_LIMITS.maxMemoryBytes).toBe(256 * 1024 * 1024);
   });
 
   it('clamps and floors, and ignores non-numbers', () => {
     expect(
-      resolveLimits({ timeoutMs: 0, maxResultBytes: 1e12, maxLogEntries: -3, maxLogChars: 10.7 }),
+      resolveLimits({
+        timeoutMs: 0,
+        maxResultBytes: 1e12,
+        maxLogEntries: -3,
+        maxLogChars: 10.7,
+        maxMemoryBytes: 1,
+      }),
     ).toEqual({
       timeoutMs: 1,
       maxResultBytes: MAX_LIMITS.maxResultBytes,
       maxLogEntries: 0,
       maxLogChars: 10,
+      maxMemoryBytes: MIN_MEMORY_BYTES,
     });
+    expect(resolveLimits({ maxMemoryBytes: 1e15 }).maxMemoryBytes).toBe(1024 * 1024 * 1024);
     expect(resolveLimits({ timeoutMs: NaN, maxLogEntries: '5' as unknown as number })).toEqual(
       DEFAULT_LIMITS,
     );
+  });
+});
+
+describe('outOfMemoryMessage', () => {
+  it('states the limit in MiB', () => {
+    expect(outOfMemoryMessage(256 * 1024 * 1024)).toBe(
+      'The tool used more than 256 MiB of memory and was stopped',
+    );
+    expect(formatMiB(1.5 * 1024 * 1024)).toBe('1.5 MiB');
   });
 });
 

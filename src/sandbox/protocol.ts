@@ -3,8 +3,12 @@
  * parent-side validation of what comes back from the frame. Everything that crosses a boundary is
  * plain data; the tool's result travels as JSON text so the parent can measure and parse it itself.
  *
- * parent ──run/cancel/ping──▶ frame ──run──▶ worker (one per call)
+ * parent ──init/run/cancel/ping──▶ frame ──run──▶ worker (one per call, running QuickJS)
  * parent ◀─hello/log/done/cancelled/pong── frame ◀─log/result/failed── worker
+ *
+ * `init` carries the JavaScript engine (QuickJS compiled to WebAssembly) once per frame: the app
+ * loads it from its own origin, the frame compiles it once and hands the compiled module to each
+ * worker.
  */
 
 export type LogLevel = 'log' | 'info' | 'warn' | 'error' | 'debug';
@@ -20,7 +24,9 @@ export type FailureKind =
   | 'syntax'
   | 'sandbox-crashed'
   /** The caller aborted the run (Stop); its worker was terminated. */
-  | 'cancelled';
+  | 'cancelled'
+  /** The tool used more memory than `maxMemoryBytes` allows; its engine refused to allocate. */
+  | 'out-of-memory';
 
 export const FAILURE_KINDS: readonly FailureKind[] = [
   'timeout',
@@ -30,19 +36,27 @@ export const FAILURE_KINDS: readonly FailureKind[] = [
   'too-large',
   'syntax',
   'sandbox-crashed',
+  'out-of-memory',
 ];
 
-/** The failures a worker itself can report (timeouts and crashes are decided outside it). */
-export type WorkerFailureKind = Exclude<FailureKind, 'timeout' | 'sandbox-crashed' | 'cancelled'>;
+/**
+ * The failures a worker itself can report. Crashes and cancellations are decided outside it; a
+ * worker reports `timeout` when its engine's interrupt handler stopped the tool at the deadline.
+ */
+export type WorkerFailureKind = Exclude<FailureKind, 'sandbox-crashed' | 'cancelled'>;
 
 export interface RunLimits {
   timeoutMs: number;
   maxResultBytes: number;
   maxLogEntries: number;
   maxLogChars: number;
+  /** Heap of the tool's JavaScript engine (QuickJS), in bytes. */
+  maxMemoryBytes: number;
 }
 
 export type ParentToFrame =
+  /** The engine's WebAssembly bytes, sent once per frame before any run. */
+  | { type: 'init'; wasm: ArrayBuffer }
   | { type: 'run'; id: string; source: string; argsJson: string; limits: RunLimits }
   | { type: 'cancel'; id: string }
   | { type: 'ping'; seq: number };
@@ -63,11 +77,14 @@ export type WorkerToFrame =
   | { type: 'result'; json: string }
   | { type: 'failed'; kind: WorkerFailureKind; message: string };
 
+const MIB = 1024 * 1024;
+
 export const DEFAULT_LIMITS: RunLimits = {
   timeoutMs: 10_000,
   maxResultBytes: 64 * 1024,
   maxLogEntries: 100,
   maxLogChars: 2_000,
+  maxMemoryBytes: 256 * MIB,
 };
 
 /** Upper bounds on what a caller may ask for, so a typo cannot disable the limits. */
@@ -76,9 +93,13 @@ export const MAX_LIMITS: RunLimits = {
   maxResultBytes: 16 * 1024 * 1024,
   maxLogEntries: 10_000,
   maxLogChars: 100_000,
+  maxMemoryBytes: 1024 * MIB,
 };
 
-/** Fills in defaults and clamps each limit to [1, MAX_LIMITS]; non-numbers give the default. */
+/** The smallest memory limit: the engine and the sandbox's own globals need a few MiB. */
+export const MIN_MEMORY_BYTES = 8 * MIB;
+
+/** Fills in defaults and clamps each limit to [min, MAX_LIMITS]; non-numbers give the default. */
 export function resolveLimits(opts: Partial<RunLimits> | undefined): RunLimits {
   const pick = (key: keyof RunLimits, min: number): number => {
     const v = opts?.[key];
@@ -90,7 +111,19 @@ export function resolveLimits(opts: Partial<RunLimits> | undefined): RunLimits {
     maxResultBytes: pick('maxResultBytes', 1),
     maxLogEntries: pick('maxLogEntries', 0),
     maxLogChars: pick('maxLogChars', 1),
+    maxMemoryBytes: pick('maxMemoryBytes', MIN_MEMORY_BYTES),
   };
+}
+
+/** "256 MiB", "1.5 MiB": a memory limit as people read it. */
+export function formatMiB(bytes: number): string {
+  const mib = bytes / MIB;
+  return (Number.isInteger(mib) ? String(mib) : mib.toFixed(1)) + ' MiB';
+}
+
+/** The message of an `out-of-memory` failure. */
+export function outOfMemoryMessage(maxMemoryBytes: number): string {
+  return `The tool used more than ${formatMiB(maxMemoryBytes)} of memory and was stopped`;
 }
 
 const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 64;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSrcdoc, buildWorkerSource } from './bootstrap';
+import { buildGuestSource, buildSrcdoc, buildWorkerSource } from './bootstrap';
 import * as runtime from './sandbox-runtime';
 
 /**
@@ -47,6 +47,9 @@ describe('formatLogArgs', () => {
     err.stack = 'TypeError: bad\n    at get (tool-source.js:2:9)\n    at run (blob:null/abc:4:347)';
     expect(fmt(err)).toBe('TypeError: bad\n    at get (tool-source.js:2:9)');
     expect(fmt({ e: err })).toBe('{"e":[TypeError: bad]}');
+    // QuickJS's stack has only the frames; the sandbox's own (sandbox-guest.js) are dropped.
+    err.stack = '    at get (tool-source.js:2:9)\n    at run (sandbox-guest.js:40:3)\n';
+    expect(fmt(err)).toBe('TypeError: bad\n    at get (tool-source.js:2:9)');
     expect(fmt(new Date(0))).toBe('1970-01-01T00:00:00.000Z');
     expect(fmt(new Map([['k', 1]]), new Set([1, 2]))).toBe('Map(1) {"k" => 1} Set(2) {1, 2}');
     class Point {
@@ -178,7 +181,13 @@ describe('describeThrown', () => {
 });
 
 describe('parseParentMessage (frame side)', () => {
-  const limits = { timeoutMs: 1000, maxResultBytes: 10, maxLogEntries: 5, maxLogChars: 100 };
+  const limits = {
+    timeoutMs: 1000,
+    maxResultBytes: 10,
+    maxLogEntries: 5,
+    maxLogChars: 100,
+    maxMemoryBytes: 256 * 1024 * 1024,
+  };
 
   it('accepts well-formed messages and copies only known fields', () => {
     const run = { type: 'run', id: '1', source: 'x', argsJson: '{}', limits, extra: 1 };
@@ -191,6 +200,8 @@ describe('parseParentMessage (frame side)', () => {
     });
     expect(parseParentMessage({ type: 'cancel', id: '7' })).toEqual({ type: 'cancel', id: '7' });
     expect(parseParentMessage({ type: 'ping', seq: 3 })).toEqual({ type: 'ping', seq: 3 });
+    const wasm = new ArrayBuffer(8);
+    expect(parseParentMessage({ type: 'init', wasm, x: 1 })).toEqual({ type: 'init', wasm });
   });
 
   it('rejects malformed messages', () => {
@@ -202,7 +213,23 @@ describe('parseParentMessage (frame side)', () => {
       { type: 'run', id: '1', source: 'x', argsJson: '{}', limits: { ...limits, timeoutMs: 0 } },
       { type: 'run', id: '1', source: 'x', argsJson: '{}', limits: { ...limits, maxLogChars: -1 } },
       { type: 'run', id: '1', source: 'x', argsJson: {}, limits },
+      {
+        type: 'run',
+        id: '1',
+        source: 'x',
+        argsJson: '{}',
+        limits: { ...limits, maxMemoryBytes: 0 },
+      },
+      {
+        type: 'run',
+        id: '1',
+        source: 'x',
+        argsJson: '{}',
+        limits: { ...limits, maxMemoryBytes: 2 ** 32 },
+      },
       { type: 'cancel', id: 'x'.repeat(65) },
+      { type: 'init', wasm: new Uint8Array(8) },
+      { type: 'init' },
       { type: 'ping', seq: 1.5 },
       { type: 'eval', code: '1' },
     ]) {
@@ -228,6 +255,14 @@ describe('parseWorkerMessage (frame side)', () => {
       message: 'x',
     });
     expect(parseWorkerMessage({ type: 'logs-truncated' })).toEqual({ type: 'logs-truncated' });
+    // The engine's interrupt handler and heap limit are inside the worker.
+    for (const kind of ['timeout', 'out-of-memory']) {
+      expect(parseWorkerMessage({ type: 'failed', kind, message: '' })).toEqual({
+        type: 'failed',
+        kind,
+        message: '',
+      });
+    }
   });
 
   it('rejects forged or malformed messages', () => {
@@ -236,9 +271,9 @@ describe('parseWorkerMessage (frame side)', () => {
       { type: 'log', level: 'trace', text: 'x' },
       { type: 'log', level: 'log', text: { toString: () => 'x' } },
       { type: 'result', json: 1 },
-      // A worker cannot claim a timeout or a crash: those are decided outside it.
-      { type: 'failed', kind: 'timeout', message: 'x' },
+      // A worker cannot claim a crash or a cancellation: those are decided outside it.
       { type: 'failed', kind: 'sandbox-crashed', message: 'x' },
+      { type: 'failed', kind: 'cancelled', message: 'x' },
       { type: 'done', id: '1' },
     ]) {
       expect(parseWorkerMessage(m)).toBeNull();
@@ -249,8 +284,15 @@ describe('parseWorkerMessage (frame side)', () => {
 describe('bootstrap sources', () => {
   it('builds a worker source that parses', () => {
     const src = buildWorkerSource();
-    // Parse only (the body would need a worker global): wrapping in a function compiles it.
+    // Parse only (quickjs-worker.test.ts runs it): wrapping in a function compiles it.
     expect(() => new Function(src)).not.toThrow();
+    // The engine's library is inlined: no import, no import.meta.
+    expect(src).not.toMatch(/\bimport\.meta\b|^\s*import\s|^\s*export\s/m);
+  });
+
+  it('builds a guest source that is one function expression', () => {
+    const guest = buildGuestSource();
+    expect(typeof new Function('return ' + guest)()).toBe('function');
   });
 
   it('builds a srcdoc with the nonce, and a CSP only when the network is blocked', () => {

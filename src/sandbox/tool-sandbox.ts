@@ -4,16 +4,22 @@
  * Isolation: a hidden `<iframe sandbox="allow-scripts" srcdoc>` (no allow-same-origin, so its
  * origin is opaque: no access to the app's DOM, IndexedDB, localStorage, Cache Storage or
  * cookies), and inside it one Blob-URL Worker per call (opaque as well), so a runaway call is
- * stopped with `worker.terminate()` and never blocks the app's main thread. The app talks to the
+ * stopped with `worker.terminate()` and never blocks the app's main thread. In that worker the
+ * tool's code runs in QuickJS compiled to WebAssembly (quickjs-engine.ts, guest.ts) with a heap
+ * limit (`maxMemoryBytes`), so a tool that allocates without end fails with `out-of-memory`
+ * instead of taking down the renderer process, which in browsers that keep the iframe in the
+ * app's process (no site isolation for sandboxed frames) is the app's tab. The app talks to the
  * iframe over a MessageChannel handed over once, after the iframe's `ready` message was checked
  * to come from this iframe's window with this iframe's nonce; every message is validated by shape.
  * A watchdog (cancel acknowledgement + heartbeat while calls run) replaces an iframe that stops
  * answering. See bootstrap.ts for why srcdoc works under the app's COOP/COEP headers.
  */
 import { buildSrcdoc } from './bootstrap';
+import { ENGINE_WASM_URL } from './quickjs-engine';
 import {
   clampText,
   isReadyMessage,
+  outOfMemoryMessage,
   parseFrameMessage,
   resolveLimits,
   utf8ByteLength,
@@ -68,11 +74,29 @@ export interface ToolRunOptions {
   maxLogEntries?: number;
   /** Default 2 000 characters per log entry. */
   maxLogChars?: number;
+  /**
+   * Default 256 MiB (at least 8, at most 1024): the heap of the tool's JavaScript engine. A tool
+   * that needs more ends with kind `out-of-memory`.
+   */
+  maxMemoryBytes?: number;
   /** Aborting ends the call at once (kind `cancelled`) and terminates its worker. */
   signal?: AbortSignal;
 }
 
-/** How long the iframe may take to load and answer the handshake. */
+/** The engine's WebAssembly bytes, fetched once from the app's origin and kept. */
+let engineBytes: Promise<ArrayBuffer> | null = null;
+function loadEngine(): Promise<ArrayBuffer> {
+  engineBytes ??= fetch(ENGINE_WASM_URL).then((res) => {
+    if (!res.ok) throw new Error(`HTTP ${res.status} for the JavaScript engine`);
+    return res.arrayBuffer();
+  });
+  engineBytes.catch(() => {
+    engineBytes = null; // the next sandbox tries again
+  });
+  return engineBytes;
+}
+
+/** How long the iframe may take to load and answer the handshake (engine download included). */
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 /** How long the iframe may take to confirm it terminated a timed-out call's worker. */
 const CANCEL_ACK_TIMEOUT_MS = 2_000;
@@ -88,6 +112,7 @@ interface Frame {
   markReady: () => void;
   markFailed: (reason: Error) => void;
   connected: boolean;
+  hello: boolean;
   dead: boolean;
   onWindowMessage: (event: MessageEvent) => void;
   handshakeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -242,6 +267,7 @@ export class ToolSandbox {
       markReady,
       markFailed,
       connected: false,
+      hello: false,
       dead: false,
       onWindowMessage: () => {},
       handshakeTimer: undefined,
@@ -279,9 +305,23 @@ export class ToolSandbox {
     const msg: FrameToParent | null = parseFrameMessage(data);
     if (!msg) return;
     if (msg.type === 'hello') {
-      if (msg.nonce !== frame.nonce) return;
-      clearTimeout(frame.handshakeTimer);
-      frame.markReady();
+      if (msg.nonce !== frame.nonce || frame.hello) return;
+      frame.hello = true;
+      // The engine goes first on the port, so every run message finds it there.
+      loadEngine().then(
+        (wasm) => {
+          if (frame.dead) return;
+          clearTimeout(frame.handshakeTimer);
+          this.#post(frame, { type: 'init', wasm });
+          frame.markReady();
+        },
+        (e: unknown) =>
+          this.#teardown(
+            frame,
+            'Could not load the JavaScript engine for tools: ' +
+              (e instanceof Error ? e.message : String(e)),
+          ),
+      );
       return;
     }
     if (msg.type === 'pong') {
@@ -305,7 +345,13 @@ export class ToolSandbox {
       const outcome = msg.outcome;
       if (outcome.kind === 'value') this.#finish(run, this.#decode(outcome.json, run.limits));
       else if (outcome.kind === 'timeout') this.#finish(run, this.#timeoutFailure(run));
-      else {
+      else if (outcome.kind === 'out-of-memory') {
+        this.#finish(run, {
+          ok: false,
+          kind: 'out-of-memory',
+          message: outOfMemoryMessage(run.limits.maxMemoryBytes),
+        });
+      } else {
         const message = clampText(outcome.message, MAX_MESSAGE_CHARS);
         this.#finish(run, {
           ok: false,
