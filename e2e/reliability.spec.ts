@@ -104,6 +104,22 @@ test('a prompt too large to read in one pass is refused before the runtime sees 
   await expect(lastAssistant(page)).toHaveText(GREETING);
 });
 
+test('number settings take what is typed; limits apply when leaving the field', async ({
+  page,
+}) => {
+  await page.goto('/');
+  const field = (await openPanel(page, 'Generation')).getByLabel('Max new tokens');
+  await field.click();
+  await field.press('ControlOrMeta+a');
+  await field.press('Backspace');
+  await field.pressSequentially('512');
+  await field.press('Enter');
+  await expect(field).toHaveValue('512');
+  await field.fill('999999');
+  await field.blur();
+  await expect(field).toHaveValue('8192');
+});
+
 test('Enter with no model loaded keeps the typed text and says what to do', async ({ page }) => {
   await page.goto('/');
   const box = page.getByLabel('Message', { exact: true });

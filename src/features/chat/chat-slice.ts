@@ -136,7 +136,12 @@ export const createChatSlice =
       send: (text, prefill) => {
         if (!text.trim()) return null;
         if (busy()) return refuse('Wait for the current reply to finish, or press Stop.');
-        if (!get().models.loaded) return refuse(LOAD_FIRST);
+        if (!get().models.loaded)
+          return refuse(
+            get().models.status === 'loading'
+              ? 'The model is still loading; your message is kept. Send it when the model is ready.'
+              : LOAD_FIRST,
+          );
         const conv = active();
         update(conv.id, (c) => ({
           ...c,

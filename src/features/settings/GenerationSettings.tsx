@@ -4,6 +4,7 @@ import {
   type GenerationParams,
   type ModelFamily,
 } from '../../lib/generation-params';
+import { useState } from 'react';
 import { appStore, useApp } from '../../store';
 
 const FIELDS: { key: keyof typeof PARAM_LIMITS; label: string; hint: string }[] = [
@@ -66,22 +67,57 @@ export function GenerationSettings() {
           return (
             <label key={key} className="field" title={hint}>
               <span>{label}</span>
-              <input
-                type="number"
-                aria-label={label}
+              <NumberField
+                label={label}
                 min={lim.min}
                 max={lim.max}
                 step={lim.step}
-                value={params[key]}
+                value={params[key] as number}
                 disabled={disabled}
-                onChange={(e) =>
-                  setParams({ [key]: e.target.valueAsNumber } as Partial<GenerationParams>)
-                }
+                onCommit={(v) => setParams({ [key]: v } as Partial<GenerationParams>)}
               />
             </label>
           );
         })}
       </div>
     </section>
+  );
+}
+
+/**
+ * A number the user types freely: the store (which clamps to the limits) gets it on blur or
+ * Enter, never per keystroke, so clearing the field and typing "512" gives 512, not "1512".
+ */
+function NumberField({
+  label,
+  value,
+  onCommit,
+  ...limits
+}: {
+  label: string;
+  value: number;
+  min: number;
+  max: number;
+  step: number;
+  disabled: boolean;
+  onCommit: (v: number) => void;
+}) {
+  const [draft, setDraft] = useState<string | null>(null);
+  const commit = () => {
+    if (draft === null) return;
+    const n = Number(draft);
+    if (draft.trim() !== '' && Number.isFinite(n)) onCommit(n);
+    setDraft(null);
+  };
+  return (
+    <input
+      type="number"
+      aria-label={label}
+      {...limits}
+      value={draft ?? value}
+      onChange={(e) => setDraft(e.target.value)}
+      onBlur={commit}
+      onKeyDown={(e) => e.key === 'Enter' && commit()}
+    />
   );
 }
