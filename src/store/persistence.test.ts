@@ -1,24 +1,11 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
-import { EngineClient, type WorkerLike } from '../engine/client';
 import { createConversation, type Conversation } from '../features/chat/conversation';
-import { createAppStore } from './create-store';
 import { PlaygroundDb } from './db';
 import { attachPersistence } from './persistence';
+import { eventually, newIdleStore } from './test-store';
 
-/** Polls until the assertion holds; generous, since CI machines are slow and busy. */
-const eventually = <T>(check: () => T) => vi.waitFor(check, { timeout: 10_000, interval: 5 });
-
-const idleWorker = (): WorkerLike => ({
-  postMessage() {},
-  terminate() {},
-  onmessage: null,
-  onerror: null,
-});
-const newStore = () =>
-  createAppStore(new EngineClient(idleWorker), () => ({
-    run: async () => ({ ok: true, value: null, logs: [], durationMs: 0 }),
-  }));
+const newStore = () => newIdleStore();
 
 /** Writes a database exactly as version 1 (idb-keyval's one `state` store) left it. */
 async function writeV1(name: string, records: Record<string, unknown>) {

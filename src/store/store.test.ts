@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EngineClient, type WorkerLike } from '../engine/client';
 import type {
   ControlMessage,
@@ -10,9 +10,7 @@ import type {
 import { createAppStore } from './create-store';
 import { PlaygroundDb } from './db';
 import { attachPersistence } from './persistence';
-
-/** Polls until the assertion holds; generous, since CI machines are slow and busy. */
-const eventually = <T>(check: () => T) => vi.waitFor(check, { timeout: 10_000, interval: 5 });
+import { eventually } from './test-store';
 
 /** A scripted worker: answers load/generate like the real one, token by token. */
 class ScriptedWorker implements WorkerLike {

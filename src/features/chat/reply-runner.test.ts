@@ -1,5 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
-import { EngineClient, type WorkerLike } from '../../engine/client';
+import { describe, expect, it } from 'vitest';
 import type {
   GenerateResult,
   PromptRequest,
@@ -9,13 +8,10 @@ import type {
 } from '../../engine/protocol';
 import type { GenerationParams } from '../../lib/generation-params';
 import type { ToolRunOptions, ToolRunResult } from '../../sandbox/tool-sandbox';
-import { createAppStore } from '../../store/create-store';
 import type { ChatState, ReplyPhase } from './chat-state';
 import { settleConversation, toTurns, type Conversation } from './conversation';
 import { createReplyRunner, type ReplyOutcome } from './reply-runner';
-
-/** Polls until the assertion holds; generous, since CI machines are slow and busy. */
-const eventually = <T>(check: () => T) => vi.waitFor(check, { timeout: 10_000, interval: 5 });
+import { eventually, newIdleStore } from '../../store/test-store';
 
 const CALL = '<|tool_call_start|>[get_weather(city="Paris")]<|tool_call_end|>';
 const TWO_CALLS =
@@ -120,15 +116,8 @@ class FakeSandbox {
   }
 }
 
-const idleWorker = (): WorkerLike => ({
-  postMessage() {},
-  terminate() {},
-  onmessage: null,
-  onerror: null,
-});
-
 function setup({ ask = false, offer = true } = {}) {
-  const store = createAppStore(new EngineClient(idleWorker), () => new FakeSandbox());
+  const store = newIdleStore(() => new FakeSandbox());
   store.setState((s) => ({
     models: {
       ...s.models,

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EngineClient, type WorkerLike } from '../../engine/client';
 import type {
   ControlMessage,
@@ -8,9 +8,7 @@ import type {
 } from '../../engine/protocol';
 import type { ToolRunResult } from '../../sandbox/tool-sandbox';
 import { createAppStore } from '../../store/create-store';
-
-/** Polls until the assertion holds; generous, since CI machines are slow and busy. */
-const eventually = <T>(check: () => T) => vi.waitFor(check, { timeout: 10_000, interval: 5 });
+import { eventually } from '../../store/test-store';
 
 const CALL = '<|tool_call_start|>[get_weather(city="Paris")]<|tool_call_end|>';
 

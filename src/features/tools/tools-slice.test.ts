@@ -1,23 +1,13 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { EngineClient, type WorkerLike } from '../../engine/client';
-import { createAppStore } from '../../store/create-store';
 import { attachPersistence } from '../../store/persistence';
 import { checkDefinition } from '../../lib/tools/tool-definition';
 import { exportToolSet } from './tool-set-io';
 import { namesTakenFor, readyTools } from '../../lib/tools/offered-tools';
 import { PlaygroundDb } from '../../store/db';
+import { newIdleStore } from '../../store/test-store';
 
-const idleWorker = (): WorkerLike => ({
-  postMessage() {},
-  terminate() {},
-  onmessage: null,
-  onerror: null,
-});
-const newStore = () =>
-  createAppStore(new EngineClient(idleWorker), () => ({
-    run: async () => ({ ok: true, value: null, logs: [], durationMs: 0 }),
-  }));
+const newStore = () => newIdleStore();
 const names = (store: ReturnType<typeof newStore>) =>
   store.getState().tools.list.map((t) => checkDefinition(t.definition).definition?.name);
 
